@@ -1,0 +1,137 @@
+"""Bearer JWTs and roles (DESIGN.md, Identity and access).
+
+The gateway authenticates and forwards the token; every service verifies it again and
+authorizes against the data it owns.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from functools import cache
+
+import jwt
+
+from shared import reference
+from shared.errors import Forbidden, Unauthenticated
+from shared.settings import AuthSettings
+
+_ROLE = re.compile(r"^(directorate|county:\d{2}|municipality:\d{4}|institution:[A-Za-z0-9_.-]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    subject: str | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.subject is not None
+
+    @property
+    def is_directorate(self) -> bool:
+        return "directorate" in self.roles
+
+    def scoped(self, kind: str) -> frozenset[str]:
+        """The ids of one kind of scoped role: `scoped("county")` → {"03", ...}."""
+        prefix = f"{kind}:"
+        return frozenset(r.removeprefix(prefix) for r in self.roles if r.startswith(prefix))
+
+    @property
+    def institutions(self) -> frozenset[str]:
+        return self.scoped("institution")
+
+    @property
+    def counties(self) -> frozenset[str]:
+        return self.scoped("county")
+
+    @property
+    def municipalities(self) -> frozenset[str]:
+        return self.scoped("municipality")
+
+    def require_authenticated(self) -> None:
+        if not self.authenticated:
+            raise Unauthenticated("a bearer token is required")
+
+    def require_institution(self) -> str:
+        """The one institution this principal acts for."""
+        self.require_authenticated()
+        institutions = sorted(self.institutions)
+        if len(institutions) != 1:
+            raise Forbidden("this operation is for a partner institution's token")
+        return institutions[0]
+
+    def may_see_municipality(self, number: str) -> bool:
+        """Directorate, the municipality itself, or its county governor."""
+        found = reference.municipality(number)
+        if found is None:
+            return False
+        return (
+            self.is_directorate
+            or found.number in self.municipalities
+            or found.county in self.counties
+        )
+
+    def require_municipality(self, number: str) -> None:
+        self.require_authenticated()
+        if not self.may_see_municipality(number):
+            raise Forbidden(f"no access to municipality {number}")
+
+
+ANONYMOUS = Principal()
+
+
+def principal_from_header(authorization: str | None, settings: AuthSettings) -> Principal:
+    """The principal of an `Authorization` header: anonymous without one, else a verified token."""
+    if not authorization:
+        return ANONYMOUS
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+    return verify_token(token.strip(), settings)
+
+
+def verify_token(token: str, settings: AuthSettings) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            _verification_key(token, settings),
+            algorithms=[settings.jwt_algorithm],
+            audience=settings.jwt_audience,
+            options={"require": ["sub", "exp"], "verify_aud": settings.jwt_audience is not None},
+        )
+    except jwt.PyJWTError as error:
+        raise Unauthenticated(f"invalid token: {error}") from error
+    roles = claims.get("roles", [])
+    if not isinstance(roles, list) or not all(isinstance(r, str) and _ROLE.match(r) for r in roles):
+        raise Unauthenticated("invalid token: roles must be a list of known roles")
+    return Principal(subject=str(claims["sub"]), roles=frozenset(roles))
+
+
+def issue_token(
+    roles: list[str],
+    settings: AuthSettings,
+    subject: str = "local-user",
+    ttl_seconds: int = 8 * 3600,
+) -> str:
+    """An HS256 token for local use and tests (never how production tokens are made)."""
+    for role in roles:
+        if not _ROLE.match(role):
+            raise ValueError(f"unknown role {role!r}")
+    now = int(time.time())
+    claims = {"sub": subject, "roles": roles, "iat": now, "exp": now + ttl_seconds}
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def _verification_key(token: str, settings: AuthSettings) -> object:
+    if settings.jwks_url:
+        return _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
+    return settings.jwt_secret
+
+
+@cache
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(url, cache_keys=True)

@@ -1,0 +1,41 @@
+"""Events education publishes: enrolments and completions from partner institutions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import Field
+
+from shared.events import Contract, contract
+
+ENROLMENTS_TOPIC = "education.enrolments.v1"
+
+
+@contract(ENROLMENTS_TOPIC)
+class EnrolmentRegistered(Contract):
+    enrolment_id: uuid.UUID
+    offering_id: uuid.UUID
+    programme_id: uuid.UUID
+    institution_id: str
+    term: str = Field(pattern=r"^\d{4}[HV]$")
+    municipality: str = Field(pattern=r"^\d{4}$")
+    employee_ref: str = Field(min_length=1)
+    external_ref: str = Field(min_length=1)
+    role: str | None = None
+    status: str = Field(pattern=r"^(ACTIVE|WAITLISTED)$")
+
+
+@contract(ENROLMENTS_TOPIC)
+class EnrolmentWithdrawn(Contract):
+    enrolment_id: uuid.UUID
+    municipality: str = Field(pattern=r"^\d{4}$")
+    reason: str
+
+
+@contract(ENROLMENTS_TOPIC)
+class CourseCompleted(Contract):
+    enrolment_id: uuid.UUID
+    municipality: str = Field(pattern=r"^\d{4}$")
+    credits: int = Field(ge=0, le=30)
+    completed_on: date

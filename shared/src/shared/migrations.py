@@ -1,0 +1,34 @@
+"""The body of every service's `migrations/env.py`: async engine, online and offline modes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def run_migrations(target_metadata: MetaData) -> None:
+    url = context.config.get_main_option("sqlalchemy.url")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    asyncio.run(_run_online(url or "", target_metadata))
+
+
+async def _run_online(url: str, target_metadata: MetaData) -> None:
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    async with engine.connect() as connection:
+        await connection.run_sync(_run_sync, target_metadata)
+    await engine.dispose()
+
+
+def _run_sync(connection: Connection, target_metadata: MetaData) -> None:
+    # render_as_batch: SQLite cannot ALTER most things; batch mode rebuilds the table instead.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()

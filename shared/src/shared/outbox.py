@@ -1,0 +1,236 @@
+"""Transactional outbox: events are written with the state change, then relayed to Kafka.
+
+A use case calls `add_to_outbox` inside its transaction, so nothing is published that was not
+committed. `OutboxRelay` publishes pending rows in id order with an idempotent producer and
+marks them sent only after the broker acknowledged, so nothing committed is lost when Kafka
+or the service is down (a crash between the two re-sends; consumers dedupe on `event_id`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from shared.db import SessionFactory, is_sqlite
+from shared.events import Envelope, contracts
+from shared.observability import CORRELATION_HEADER, get_logger
+
+log = get_logger(__name__)
+
+# SQLite has no BIGSERIAL: an INTEGER PRIMARY KEY there is the rowid, which autoincrements.
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", _Id, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(20), nullable=False),
+        Column("type", String(100), nullable=False),
+        Column("envelope", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Index("ix_outbox_pending", "id", postgresql_where=text("sent_at IS NULL")),
+    )
+
+
+def topic_of(envelope: Envelope) -> str:
+    for info in contracts():
+        if (info.type, info.version) == (envelope.type, envelope.version):
+            return info.topic
+    raise KeyError(f"no contract for {envelope.type} v{envelope.version}")
+
+
+async def add_to_outbox(session: AsyncSession, outbox: Table, *envelopes: Envelope) -> None:
+    rows = [
+        {
+            "event_id": str(e.event_id),
+            "topic": topic_of(e),
+            "key": e.municipality,
+            "type": e.type,
+            "envelope": e.model_dump(mode="json"),
+            "created_at": e.occurred_at,
+        }
+        for e in envelopes
+    ]
+    if rows:
+        await session.execute(outbox.insert(), rows)
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows; one active relay per service database.
+
+    On PostgreSQL a session advisory lock elects the one relay among replicas (several relays
+    would reorder one municipality's events); SQLite is one process by construction.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        sessions: SessionFactory,
+        outbox: Table,
+        bootstrap_servers: str,
+        service: str,
+        poll_seconds: float = 0.5,
+        batch_size: int = 500,
+    ) -> None:
+        self._engine = engine
+        self._sessions = sessions
+        self._outbox = outbox
+        self._bootstrap = bootstrap_servers
+        self._lock_key = _advisory_key(service)
+        self._poll = poll_seconds
+        self._batch = batch_size
+        self._wake = asyncio.Event()
+        self._producer: AIOKafkaProducer | None = None
+        self.published = 0
+
+    def wake(self) -> None:
+        """A hint that rows were committed; the poll is the delivery guarantee."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                async with self._leadership():
+                    await self._relay_forever()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                await self._close_producer()
+                await asyncio.sleep(self._poll)
+
+    async def close(self) -> None:
+        await self._close_producer()
+
+    async def publish_pending(self) -> int:
+        """Publishes one batch; returns how many rows were sent."""
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        self._outbox.c.id,
+                        self._outbox.c.topic,
+                        self._outbox.c.key,
+                        self._outbox.c.envelope,
+                    )
+                    .where(self._outbox.c.sent_at.is_(None))
+                    .order_by(self._outbox.c.id)
+                    .limit(self._batch)
+                )
+            ).all()
+        if not rows:
+            return 0
+        await self._send(rows)
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(self._outbox)
+                .where(self._outbox.c.id.in_([row.id for row in rows]))
+                .values(sent_at=datetime.now(UTC))
+            )
+        self.published += len(rows)
+        return len(rows)
+
+    async def _relay_forever(self) -> None:
+        while True:
+            sent = await self.publish_pending()
+            if sent == self._batch:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll)
+
+    async def _send(self, rows: list) -> None:
+        producer = await self._ready_producer()
+        try:
+            # send() queues in order; an idempotent producer keeps that order per partition.
+            futures = [
+                await producer.send(
+                    row.topic,
+                    json.dumps(row.envelope).encode(),
+                    key=row.key.encode(),
+                    headers=_headers(row.envelope),
+                )
+                for row in rows
+            ]
+            await asyncio.gather(*futures)
+        except KafkaError:
+            # A stuck idempotent producer (aiokafka#1017) only recovers when recreated.
+            await self._close_producer()
+            raise
+
+    async def _ready_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap,
+                enable_idempotence=True,
+                linger_ms=5,
+                request_timeout_ms=15000,
+            )
+            await producer.start()
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await producer.stop()
+
+    @contextlib.asynccontextmanager
+    async def _leadership(self):  # type: ignore[no-untyped-def]
+        if is_sqlite(self._engine):
+            yield
+            return
+        async with self._engine.connect() as connection:
+            await self._await_lock(connection)
+            try:
+                yield
+            finally:
+                await connection.execute(
+                    text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key}
+                )
+
+    async def _await_lock(self, connection: AsyncConnection) -> None:
+        # Another replica holds it; the database has no event to wait on, so poll.
+        while not (  # noqa: ASYNC110
+            await connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key})
+        ).scalar():
+            await asyncio.sleep(self._poll * 4)
+
+
+def _headers(envelope: dict) -> list[tuple[str, bytes]]:
+    headers = [("event_type", str(envelope["type"]).encode())]
+    if envelope.get("correlation_id"):
+        headers.append((CORRELATION_HEADER, str(envelope["correlation_id"]).encode()))
+    return headers
+
+
+def _advisory_key(service: str) -> int:
+    # A stable 63-bit key per service name (Python's hash() is salted per process).
+    return int.from_bytes(service.encode().ljust(8, b"\0")[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF

@@ -1,0 +1,61 @@
+"""Batched reads for DataLoaders: many keys in few queries, answers in the keys' order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from shared.db import SessionFactory
+
+Row = TypeVar("Row")
+CHUNK = 1000  # SQLite and asyncpg both limit the number of bound parameters
+
+
+async def rows_where_in(
+    session: AsyncSession,
+    model: type[Row],
+    column: InstrumentedAttribute[Any],
+    keys: Iterable[Hashable],
+    *where: ColumnElement[bool],
+    order_by: InstrumentedAttribute[Any] | None = None,
+) -> list[Row]:
+    """`column IN keys` (and `where`), in chunks."""
+    ordered, rows = sorted(set(keys), key=str), []
+    for start in range(0, len(ordered), CHUNK):
+        query = select(model).where(column.in_(ordered[start : start + CHUNK]), *where)
+        if order_by is not None:
+            query = query.order_by(order_by)
+        rows.extend(await session.scalars(query))
+    return rows
+
+
+async def one_per_key(
+    sessions: SessionFactory,
+    model: type[Row],
+    column: InstrumentedAttribute[Any],
+    keys: Sequence[Hashable],
+) -> list[Row | None]:
+    async with sessions() as session:
+        rows = await rows_where_in(session, model, column, keys)
+    found = {getattr(row, column.key): row for row in rows}
+    return [found.get(key) for key in keys]
+
+
+async def many_per_key(
+    sessions: SessionFactory,
+    model: type[Row],
+    column: InstrumentedAttribute[Any],
+    keys: Sequence[Hashable],
+    order_by: InstrumentedAttribute[Any] | None = None,
+) -> list[list[Row]]:
+    async with sessions() as session:
+        rows = await rows_where_in(session, model, column, keys, order_by=order_by)
+    groups: dict[Hashable, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, column.key)].append(row)
+    return [groups.get(key, []) for key in keys]

@@ -1,0 +1,107 @@
+"""What one service process is made of: database, outbox relay, Kafka broker, unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from faststream.kafka import KafkaBroker
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from shared.db import SessionFactory, create_engine, session_factory
+from shared.events import Contract, Envelope, new_event
+from shared.inbox import Effect, handle_once
+from shared.messaging import create_broker, subscribe
+from shared.outbox import OutboxRelay, add_to_outbox
+from shared.settings import ServiceSettings
+
+
+class UnitOfWork:
+    """One use case's transaction; events it emits are written to the outbox in the same commit."""
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        self._runtime = runtime
+        self._events: list[Envelope] = []
+        self.session: AsyncSession = runtime.sessions()
+
+    def emit(self, payload: Contract, *, municipality: str) -> Envelope:
+        event = new_event(payload, municipality=municipality, producer=self._runtime.service)
+        self._events.append(event)
+        return event
+
+    async def __aenter__(self) -> UnitOfWork:
+        await self.session.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await add_to_outbox(self.session, self._runtime.outbox, *self._events)
+                await self.session.commit()
+                if self._events:
+                    self._runtime.relay.wake()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    metadata: MetaData
+    migrations_dir: Path
+    engine: AsyncEngine = field(init=False)
+    sessions: SessionFactory = field(init=False)
+    broker: KafkaBroker = field(init=False)
+    relay: OutboxRelay = field(init=False)
+    consumed_topics: list[str] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = create_engine(self.settings.database_url)
+        self.sessions = session_factory(self.engine)
+        self.broker = create_broker(self.settings.kafka_bootstrap_servers)
+        self.relay = OutboxRelay(
+            engine=self.engine,
+            sessions=self.sessions,
+            outbox=self.outbox,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            service=self.service,
+            poll_seconds=self.settings.outbox_poll_seconds,
+            batch_size=self.settings.outbox_batch_size,
+        )
+
+    @property
+    def service(self) -> str:
+        return self.settings.service
+
+    @property
+    def outbox(self) -> Table:
+        return self.metadata.tables["outbox"]
+
+    @property
+    def inbox(self) -> Table:
+        return self.metadata.tables["inbox"]
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    def on_event(self, topic: str, effect: Effect) -> None:
+        """Consumes `topic` in this service's group; each event's effect applies at most once."""
+
+        async def handle(source: str, event) -> bool:  # type: ignore[no-untyped-def]
+            return await handle_once(self.sessions, self.inbox, source, event, effect)
+
+        subscribe(self.broker, topic=topic, group_id=self.service, handler=handle)
+        self.consumed_topics.append(topic)
+
+    def topics(self, published: Iterable[str]) -> list[str]:
+        return sorted({*published, *self.consumed_topics})

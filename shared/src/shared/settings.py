@@ -1,0 +1,64 @@
+"""Settings from the environment (pydantic-settings); defaults give the embedded local platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Local development only: tokens signed with this secret are worthless outside a laptop.
+DEV_JWT_SECRET = "kompetanseloftet-local-development-secret-not-for-production"
+
+DATA_DIR = Path(".data")
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_algorithm: str = "HS256"
+    jwt_audience: str | None = None
+    jwks_url: str | None = None  # production: RS256 keys from the identity provider
+
+
+class ServiceSettings(AuthSettings):
+    """One service's process settings. `<SERVICE>_DATABASE_URL` wins over `DATABASE_URL`."""
+
+    service: str
+    host: str = "127.0.0.1"
+    port: int
+    database_url: str = ""
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_partitions: int = 3
+    graphiql: bool = True
+    run_migrations: bool = True
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_batch_size: int = Field(default=500, gt=0)
+
+
+def load_service_settings(service: str, default_port: int) -> ServiceSettings:
+    """Settings for `service`, reading `<SERVICE>_PORT` / `<SERVICE>_DATABASE_URL` first."""
+    prefixed = _PrefixedServiceSettings.for_service(service)
+    settings = ServiceSettings(service=service, port=prefixed.port or default_port)
+    url = prefixed.database_url or settings.database_url or sqlite_url(service)
+    return settings.model_copy(update={"database_url": url})
+
+
+def sqlite_url(service: str) -> str:
+    DATA_DIR.mkdir(exist_ok=True)
+    return f"sqlite+aiosqlite:///{DATA_DIR / f'{service}.db'}"
+
+
+class _PrefixedServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    port: int | None = None
+    database_url: str | None = None
+
+    @classmethod
+    def for_service(cls, service: str) -> _PrefixedServiceSettings:
+        class Prefixed(cls):  # type: ignore[valid-type,misc]
+            model_config = SettingsConfigDict(extra="ignore", env_prefix=f"{service.upper()}_")
+
+        return Prefixed()

@@ -1,0 +1,89 @@
+"""The ASGI app of a service process: subgraph, Kafka subscribers, outbox relay, health, metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+
+import strawberry
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shared.db import migrate, ping
+from shared.messaging import ensure_topics
+from shared.observability import (
+    CorrelationIdMiddleware,
+    configure_logging,
+    get_logger,
+    metrics_endpoint,
+)
+from shared.runtime import ServiceRuntime
+from shared.subgraph import SubgraphApp
+
+log = get_logger(__name__)
+
+
+def create_service_app(
+    runtime: ServiceRuntime, schema: strawberry.federation.Schema, published: Iterable[str]
+) -> Starlette:
+    topics = runtime.topics(published)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        settings = runtime.settings
+        if settings.run_migrations:
+            await migrate(runtime.migrations_dir, settings.database_url)
+        await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
+        await runtime.broker.start()
+        relay = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
+        log.info("service started", port=settings.port, topics=topics)
+        try:
+            yield
+        finally:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+            await runtime.relay.close()
+            await runtime.broker.stop()
+            await runtime.engine.dispose()
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": runtime.service})
+
+    async def readyz(_: Request) -> Response:
+        checks = {
+            "database": await _check(ping(runtime.engine)),
+            "kafka": await _check(runtime.broker.ping(timeout=2)),
+        }
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    graphql = SubgraphApp(schema, runtime)
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(CorrelationIdMiddleware)
+    return app
+
+
+async def _check(probe: object) -> str:
+    try:
+        result = await asyncio.wait_for(probe, timeout=3)  # type: ignore[arg-type]
+    except Exception as error:
+        return f"failed: {error!r}"
+    return "ok" if result is not False else "failed"
+
+
+def serve(app: Starlette, runtime: ServiceRuntime) -> None:
+    configure_logging(runtime.service)
+    uvicorn.run(app, host=runtime.settings.host, port=runtime.settings.port, log_config=None)

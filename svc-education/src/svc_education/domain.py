@@ -1,0 +1,80 @@
+"""Education's rules, pure Python: terms, enrolment rows, seats and the waiting list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared import reference
+
+TERM = re.compile(r"^(?P<year>\d{4})(?P<season>[HV])$")
+MAX_BATCH = 5000
+
+
+class EnrolmentStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    WAITLISTED = "WAITLISTED"
+    WITHDRAWN = "WITHDRAWN"
+    COMPLETED = "COMPLETED"
+
+
+class RowOutcome(StrEnum):
+    ACCEPTED = "ACCEPTED"
+    REPLAYED = "REPLAYED"
+    WAITLISTED = "WAITLISTED"
+    REJECTED = "REJECTED"
+
+
+class RowRejected(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def parse_term(term: str) -> str:
+    """'2018H' (autumn) or '2019V' (spring), years of the programme's lifetime and after."""
+    match = TERM.match(term.strip())
+    if match is None or not 2017 <= int(match["year"]) <= 2100:
+        raise RowRejected("term", "must look like 2018H (autumn) or 2019V (spring)")
+    return match.group(0)
+
+
+def validate_seats(seats: int) -> int:
+    if not 1 <= seats <= 10_000:
+        raise RowRejected("seats", "must be between 1 and 10000")
+    return seats
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentRow:
+    offering_id: str
+    municipality: str
+    employee_ref: str
+    external_ref: str
+    role: str | None
+
+
+def current_municipality(number: str) -> str:
+    """Today's number for a today's or historical one (e.g. 2012 → 5601 Alta)."""
+    found = reference.municipality(number)
+    if found is None:
+        raise RowRejected("municipality", f"no municipality has number {number.strip()!r}")
+    return found.number
+
+
+def check_references(row: EnrolmentRow) -> None:
+    if not row.external_ref.strip():
+        raise RowRejected("externalRef", "must not be empty")
+    if not row.employee_ref.strip():
+        raise RowRejected("employeeRef", "must not be empty")
+    if len(row.external_ref) > 200 or len(row.employee_ref) > 200:
+        raise RowRejected("externalRef", "references are at most 200 characters")
+    if re.fullmatch(r"\d{11}", row.employee_ref.strip()):
+        # A national identity number must never be stored; institutions send a pseudonym.
+        raise RowRejected("employeeRef", "looks like a national identity number; send a pseudonym")
+
+
+def seat_status(seats: int, taken: int) -> EnrolmentStatus:
+    return EnrolmentStatus.ACTIVE if taken < seats else EnrolmentStatus.WAITLISTED

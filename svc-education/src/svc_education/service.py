@@ -1,0 +1,256 @@
+"""Education's use cases: each owns one transaction, writing state and outbox events together."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth import Principal
+from shared.contracts.education import EnrolmentRegistered
+from shared.errors import BadUserInput, Forbidden, NotFound
+from shared.queries import many_per_key, one_per_key, rows_where_in
+from shared.runtime import ServiceRuntime, UnitOfWork
+from svc_education.domain import (
+    MAX_BATCH,
+    EnrolmentRow,
+    EnrolmentStatus,
+    RowOutcome,
+    RowRejected,
+    check_references,
+    current_municipality,
+    parse_term,
+    seat_status,
+    validate_seats,
+)
+from svc_education.models import Enrolment, Institution, Offering, Programme
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    external_ref: str
+    outcome: RowOutcome
+    enrolment: Enrolment | None = None
+    field: str | None = None
+    reason: str | None = None
+
+
+async def create_offering(
+    runtime: ServiceRuntime, principal: Principal, programme_id: str, term: str, seats: int
+) -> Offering:
+    institution = principal.require_institution()
+    try:
+        term, seats = parse_term(term), validate_seats(seats)
+    except RowRejected as error:
+        raise BadUserInput(error.field, error.reason) from error
+    async with runtime.unit_of_work() as uow:
+        programme = await uow.session.get(Programme, _uuid(programme_id, "programmeId"))
+        if programme is None:
+            raise BadUserInput("programmeId", "no programme has this id")
+        if await uow.session.get(Institution, institution) is None:
+            raise Forbidden(f"institution {institution} is not a registered partner institution")
+        offering = Offering(
+            id=uuid.uuid4(),
+            programme_id=programme.id,
+            institution_id=institution,
+            term=term,
+            seats=seats,
+            seats_taken=0,
+        )
+        uow.session.add(offering)
+    return offering
+
+
+async def register_enrolments(
+    runtime: ServiceRuntime, principal: Principal, rows: Sequence[EnrolmentRow]
+) -> list[RowResult]:
+    """One result per row, in input order; a bad row never rejects the good ones."""
+    institution = principal.require_institution()
+    if len(rows) > MAX_BATCH:
+        raise BadUserInput("input", f"at most {MAX_BATCH} enrolments per call")
+    async with runtime.unit_of_work() as uow:
+        batch = await _Batch.load(uow.session, institution, rows)
+        results = [_register_row(uow, batch, principal, row) for row in rows]
+    return results
+
+
+@dataclass
+class _Batch:
+    """What a batch needs from the database, loaded in a few queries, offerings locked."""
+
+    institution: str
+    known: dict[str, Enrolment]
+    offerings: dict[uuid.UUID, Offering]
+    active_terms: set[tuple[str, str]]
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, institution: str, rows: Sequence[EnrolmentRow]
+    ) -> _Batch:
+        refs = {row.external_ref for row in rows}
+        known = {
+            e.external_ref: e
+            for e in await rows_where_in(
+                session,
+                Enrolment,
+                Enrolment.external_ref,
+                refs,
+                Enrolment.institution_id == institution,
+            )
+        }
+        ids = {i for i in (_maybe_uuid(row.offering_id) for row in rows) if i is not None}
+        # Locked in id order (PostgreSQL FOR UPDATE): concurrent batches never oversell seats.
+        offerings = {
+            o.id: o
+            for o in (
+                await session.scalars(
+                    select(Offering)
+                    .where(Offering.id.in_(ids))
+                    .order_by(Offering.id)
+                    .with_for_update()
+                )
+            )
+        }
+        foreign = sorted({o.institution_id for o in offerings.values()} - {institution})
+        if foreign:
+            raise Forbidden(f"institution {institution} may only post to its own offerings")
+        employees = {row.employee_ref for row in rows}
+        active = await rows_where_in(
+            session,
+            Enrolment,
+            Enrolment.employee_ref,
+            employees,
+            Enrolment.institution_id == institution,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+        )
+        return cls(institution, known, offerings, {(e.employee_ref, e.term) for e in active})
+
+
+def _register_row(
+    uow: UnitOfWork, batch: _Batch, principal: Principal, row: EnrolmentRow
+) -> RowResult:
+    known = batch.known.get(row.external_ref)
+    if known is not None:
+        return RowResult(row.external_ref, RowOutcome.REPLAYED, known)
+    try:
+        check_references(row)
+        offering = batch.offerings.get(_maybe_uuid(row.offering_id))  # type: ignore[arg-type]
+        if offering is None:
+            raise RowRejected("offeringId", "no offering has this id")
+        municipality = current_municipality(row.municipality)
+        status = seat_status(offering.seats, offering.seats_taken)
+        if (
+            status is EnrolmentStatus.ACTIVE
+            and (row.employee_ref, offering.term) in batch.active_terms
+        ):
+            raise RowRejected(
+                "employeeRef", f"already holds an active enrolment in {offering.term}"
+            )
+    except RowRejected as error:
+        return RowResult(
+            row.external_ref, RowOutcome.REJECTED, field=error.field, reason=error.reason
+        )
+    enrolment = Enrolment(
+        id=uuid.uuid4(),
+        offering_id=offering.id,
+        institution_id=batch.institution,
+        external_ref=row.external_ref,
+        employee_ref=row.employee_ref,
+        municipality=municipality,
+        term=offering.term,
+        role=row.role,
+        status=status,
+        registered_at=datetime.now(UTC),
+        registered_by=principal.subject or batch.institution,
+    )
+    uow.session.add(enrolment)
+    batch.known[row.external_ref] = enrolment
+    if status is EnrolmentStatus.ACTIVE:
+        offering.seats_taken += 1
+        batch.active_terms.add((row.employee_ref, offering.term))
+    uow.emit(_registered(enrolment, offering), municipality=municipality)
+    outcome = RowOutcome.ACCEPTED if status is EnrolmentStatus.ACTIVE else RowOutcome.WAITLISTED
+    return RowResult(row.external_ref, outcome, enrolment)
+
+
+def _registered(enrolment: Enrolment, offering: Offering) -> EnrolmentRegistered:
+    return EnrolmentRegistered(
+        enrolment_id=enrolment.id,
+        offering_id=offering.id,
+        programme_id=offering.programme_id,
+        institution_id=enrolment.institution_id,
+        term=enrolment.term,
+        municipality=enrolment.municipality,
+        employee_ref=enrolment.employee_ref,
+        external_ref=enrolment.external_ref,
+        role=enrolment.role,
+        status=enrolment.status,
+    )
+
+
+# Reads -------------------------------------------------------------------------------------
+
+
+async def programmes(runtime: ServiceRuntime) -> list[Programme]:
+    async with runtime.sessions() as session:
+        return list(await session.scalars(select(Programme).order_by(Programme.name)))
+
+
+async def programmes_by_id(
+    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
+) -> list[Programme | None]:
+    return await one_per_key(runtime.sessions, Programme, Programme.id, ids)
+
+
+async def institutions_by_id(
+    runtime: ServiceRuntime, ids: Sequence[str]
+) -> list[Institution | None]:
+    return await one_per_key(runtime.sessions, Institution, Institution.id, ids)
+
+
+async def offerings_by_id(
+    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
+) -> list[Offering | None]:
+    return await one_per_key(runtime.sessions, Offering, Offering.id, ids)
+
+
+async def offerings_by_programme(
+    runtime: ServiceRuntime, programme_ids: Sequence[uuid.UUID]
+) -> list[list[Offering]]:
+    return await many_per_key(
+        runtime.sessions, Offering, Offering.programme_id, programme_ids, Offering.term
+    )
+
+
+async def enrolments_by_municipality(
+    runtime: ServiceRuntime, numbers: Sequence[str]
+) -> list[list[Enrolment]]:
+    return await many_per_key(
+        runtime.sessions, Enrolment, Enrolment.municipality, numbers, Enrolment.registered_at
+    )
+
+
+async def enrolment(runtime: ServiceRuntime, enrolment_id: str) -> Enrolment:
+    async with runtime.sessions() as session:
+        found = await session.get(Enrolment, _uuid(enrolment_id, "id"))
+    if found is None:
+        raise NotFound("no enrolment has this id")
+    return found
+
+
+def _maybe_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (ValueError, AttributeError):
+        return None
+
+
+def _uuid(value: str, field: str) -> uuid.UUID:
+    parsed = _maybe_uuid(value)
+    if parsed is None:
+        raise BadUserInput(field, "must be a UUID")
+    return parsed

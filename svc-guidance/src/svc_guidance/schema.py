@@ -1,0 +1,71 @@
+"""Guidance's subgraph: two-year guidance engagements with municipalities at risk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from shared.subgraph import context_of, federation_schema
+from svc_guidance import models, service
+
+
+@strawberry.type
+class GuidanceEngagement:
+    id: strawberry.ID
+    municipality_number: str
+    round: int
+    status: str
+    starts_on: date
+    ends_on: date
+
+    @classmethod
+    def from_row(cls, row: models.GuidanceEngagement) -> GuidanceEngagement:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            municipality_number=row.municipality,
+            round=row.round,
+            status=row.status,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
+
+
+@strawberry.federation.type(keys=["number"])
+class Municipality:
+    number: str
+
+    @strawberry.field(
+        description="The municipality's guidance engagements (who may see: as its data)."
+    )
+    async def guidance(self, info: strawberry.Info) -> list[GuidanceEngagement]:
+        ctx = context_of(info)
+        ctx.principal.require_municipality(self.number)
+        rows = await ctx.loader(
+            "engagements_by_municipality",
+            lambda numbers: service.engagements_by_municipality(ctx.runtime, numbers),
+        ).load(self.number)
+        return [GuidanceEngagement.from_row(row) for row in rows]
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Municipality:
+        return cls(number=number)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def guidance_engagements(
+        self, info: strawberry.Info, round: int | None = None
+    ) -> list[GuidanceEngagement]:
+        ctx = context_of(info)
+        ctx.principal.require_authenticated()
+        rows = await service.engagements(ctx.runtime, round)
+        return [
+            GuidanceEngagement.from_row(r)
+            for r in rows
+            if ctx.principal.may_see_municipality(r.municipality)
+        ]
+
+
+schema = federation_schema(Query)

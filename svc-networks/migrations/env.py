@@ -1,0 +1,4 @@
+from shared.migrations import run_migrations
+from svc_networks.models import Base
+
+run_migrations(Base.metadata)

@@ -1,0 +1,5 @@
+from shared.web import serve
+from svc_networks.app import create_app, create_runtime
+
+runtime = create_runtime()
+serve(create_app(runtime), runtime)

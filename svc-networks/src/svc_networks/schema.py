@@ -1,0 +1,57 @@
+"""Networks' subgraph: county learning networks and the municipality's membership."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from shared.subgraph import context_of, federation_schema
+from svc_networks import models, service
+
+
+@strawberry.type
+class LearningNetwork:
+    id: strawberry.ID
+    name: str
+    county_number: str
+    established_on: date
+
+    @classmethod
+    def from_row(cls, row: models.LearningNetwork) -> LearningNetwork:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            county_number=row.county,
+            established_on=row.established_on,
+        )
+
+
+@strawberry.federation.type(keys=["number"])
+class Municipality:
+    number: str
+
+    @strawberry.field(description="The county learning network the municipality takes part in.")
+    async def learning_network(self, info: strawberry.Info) -> LearningNetwork | None:
+        ctx = context_of(info)
+        row = await ctx.loader(
+            "network_by_member", lambda numbers: service.network_by_member(ctx.runtime, numbers)
+        ).load(self.number)
+        return LearningNetwork.from_row(row) if row else None
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Municipality:
+        return cls(number=number)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def learning_networks(
+        self, info: strawberry.Info, county: str | None = None
+    ) -> list[LearningNetwork]:
+        rows = await service.networks(context_of(info).runtime, county)
+        return [LearningNetwork.from_row(row) for row in rows]
+
+
+schema = federation_schema(Query)
