@@ -57,6 +57,10 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, DomainError)
 
 
+def _masking() -> MaskErrors:
+    return MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")
+
+
 def federation_schema(
     query: type, mutation: type | None = None, types: Sequence[type] = ()
 ) -> strawberry.federation.Schema:

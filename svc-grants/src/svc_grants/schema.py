@@ -127,4 +127,4 @@ class Mutation:
         return GrantScheme.from_row(row)
 
 
-schema = federation_schema(Query, Mutation)
+schema = federation_schema(Query, Mutation, types=[Municipality])

@@ -68,4 +68,4 @@ class Query:
         ]
 
 
-schema = federation_schema(Query)
+schema = federation_schema(Query, types=[Municipality])

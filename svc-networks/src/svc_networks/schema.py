@@ -54,4 +54,4 @@ class Query:
         return [LearningNetwork.from_row(row) for row in rows]
 
 
-schema = federation_schema(Query)
+schema = federation_schema(Query, types=[Municipality])

@@ -1,0 +1,37 @@
+# The two commands of README.md: `make run` and `make test`. Each sets up what it needs.
+SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: setup run test token bench lint
+
+# uv itself comes from PyPI into a private folder; it then builds .venv from uv.lock.
+$(UV):
+	@python3 -m venv .tools >&2 && .tools/bin/pip install -q "uv>=0.5,<1" >&2
+
+.venv/.synced: $(UV) uv.lock pyproject.toml */pyproject.toml
+	@$(UV) sync -q --all-packages --frozen --python python3.11 >&2
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	@$(PY) -m localinfra platform
+
+test: setup
+	@bash infra/ensure-postgres.sh
+	@$(PY) -m localinfra kafka fetch >&2
+	@$(PY) -m pytest
+
+bench: setup
+	@bash infra/ensure-postgres.sh
+	@$(PY) -m pytest tests/bench -o python_files='bench_*.py' -s
+
+token: setup
+	@$(PY) -m shared.token $(ROLE)
+
+lint: setup
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check .

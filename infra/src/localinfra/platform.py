@@ -1,0 +1,131 @@
+"""Runs the platform as separate processes: four services and the gateway, each a real uvicorn.
+
+Used by `make run` (embedded default: SQLite files, local Kafka) and by the end-to-end tests
+(PostgreSQL databases, a test broker), so both exercise the same process layout.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVICES = {"education": 8001, "grants": 8002, "networks": 8003, "guidance": 8004}
+GATEWAY_PORT = 8000
+
+
+@dataclass
+class Process:
+    name: str
+    module: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    popen: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", self.module],
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal reaches us, and we stop each cleanly
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.popen is not None and self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name} not ready in {timeout} s:\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        self.popen.send_signal(signal.SIGTERM)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Platform:
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"{self.processes['gateway'].url}/graphql"
+
+    def __getitem__(self, name: str) -> Process:
+        return self.processes[name]
+
+    def start(self, timeout: float = 90) -> None:
+        services = [p for n, p in self.processes.items() if n != "gateway"]
+        for process in services:
+            process.start()
+        for process in services:
+            process.wait_ready(timeout)
+        if "gateway" in self.processes:
+            self.processes["gateway"].start()
+            self.processes["gateway"].wait_ready(timeout)
+
+    def stop(self) -> None:
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+
+
+def build_platform(
+    *,
+    kafka_bootstrap: str,
+    database_urls: Mapping[str, str],
+    log_dir: Path,
+    ports: Mapping[str, int] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> Platform:
+    """The five processes, configured through the same environment variables operators use."""
+    ports = {**SERVICES, "gateway": GATEWAY_PORT, **(ports or {})}
+    log_dir.mkdir(parents=True, exist_ok=True)
+    common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, **(extra_env or {})}
+    platform = Platform()
+    for name in SERVICES:
+        env = {
+            **common,
+            f"{name.upper()}_PORT": str(ports[name]),
+            f"{name.upper()}_DATABASE_URL": database_urls[name],
+        }
+        platform.processes[name] = Process(
+            name, f"svc_{name}", ports[name], env, log_dir / f"{name}.log"
+        )
+    gateway_env = {**common, "GATEWAY_PORT": str(ports["gateway"])}
+    gateway_env |= {
+        f"{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}/graphql" for name in SERVICES
+    }
+    platform.processes["gateway"] = Process(
+        "gateway", "gateway", ports["gateway"], gateway_env, log_dir / "gateway.log"
+    )
+    return platform

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from shared.contracts.education import EnrolmentRegistered
+from shared.errors import BadUserInput
+from shared.events import InvalidEvent, new_event, parse_event
+from shared.money import format_nok, parse_nok
+
+
+def test_event_round_trips_through_its_contract() -> None:
+    payload = EnrolmentRegistered(
+        enrolment_id=uuid.uuid4(),
+        offering_id=uuid.uuid4(),
+        programme_id=uuid.uuid4(),
+        institution_id="uis",
+        term="2018H",
+        municipality="5601",
+        employee_ref="e",
+        external_ref="r",
+        status="ACTIVE",
+    )
+    event = new_event(payload, municipality="5601", producer="education")
+    received = parse_event(event.model_dump_json().encode())
+    assert received.payload == payload
+    assert received.envelope.type == "EnrolmentRegistered"
+    assert received.envelope.correlation_id
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"not json", "not a valid envelope"),
+        (b'{"event_id": "x"}', "not a valid envelope"),
+        (
+            b'{"event_id": "6f1c2a54-8d51-4e53-9d1c-0a8c5e5e7b11", "type": "Nope", "version": 1,'
+            b' "occurred_at": "2018-09-01T00:00:00Z", "producer": "x", "municipality": "5601",'
+            b' "payload": {}}',
+            "unknown event type Nope",
+        ),
+        (
+            b'{"event_id": "6f1c2a54-8d51-4e53-9d1c-0a8c5e5e7b11", "type": "EnrolmentRegistered",'
+            b' "version": 1, "occurred_at": "2018-09-01T00:00:00Z", "producer": "x",'
+            b' "municipality": "5601", "payload": {"term": "autumn"}}',
+            "EnrolmentRegistered payload invalid",
+        ),
+    ],
+)
+def test_invalid_messages_say_why(raw: bytes, reason: str) -> None:
+    with pytest.raises(InvalidEvent) as error:
+        parse_event(raw)
+    assert reason in str(error.value)
+
+
+def test_money_is_ore_inside_and_nok_outside() -> None:
+    assert parse_nok("12500", "amount") == 1_250_000
+    assert parse_nok("12500.5", "amount") == 1_250_050
+    assert format_nok(1_250_050) == "12500.50"
+    assert format_nok(5) == "0.05"
+    for bad in ("-1", "12,50", "1.234", "", "abc"):
+        with pytest.raises(BadUserInput) as error:
+            parse_nok(bad, "amountNok")
+        assert error.value.field == "amountNok"

@@ -1,0 +1,179 @@
+"""Enrolment use cases through education's subgraph, on SQLite (fast, no Kafka)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from shared.runtime import ServiceRuntime
+from shared.testing import execute, migrated_runtime, sqlite_url
+from svc_education.app import create_runtime
+from svc_education.models import Enrolment, Institution, Offering, Programme
+from svc_education.schema import schema
+
+REGISTER = """
+mutation Register($input: [EnrolmentInput!]!) {
+  registerEnrolments(input: $input) {
+    accepted replayed waitlisted rejected
+    items { externalRef status field reason enrolment { id status municipality { number } } }
+  }
+}"""
+UIS = ["institution:uis"]
+
+
+@pytest.fixture
+async def runtime(tmp_path: Path) -> ServiceRuntime:
+    runtime = await migrated_runtime(create_runtime, "education", sqlite_url(tmp_path, "education"))
+    yield runtime
+    await runtime.engine.dispose()
+
+
+async def offering(runtime: ServiceRuntime, seats: int, institution: str = "uis") -> str:
+    async with runtime.unit_of_work() as uow:
+        if await uow.session.get(Institution, institution) is None:
+            uow.session.add(Institution(id=institution, name=institution))
+        programme = Programme(id=uuid.uuid4(), name=f"P {uuid.uuid4()}", credits=30, theme="t")
+        uow.session.add(programme)
+        await uow.session.flush()
+        row = Offering(
+            id=uuid.uuid4(),
+            programme_id=programme.id,
+            institution_id=institution,
+            term="2018H",
+            seats=seats,
+            seats_taken=0,
+        )
+        uow.session.add(row)
+    return str(row.id)
+
+
+def enrolment(
+    offering_id: str, ref: str, municipality: str = "5601", employee: str | None = None
+) -> dict:
+    return {
+        "offeringId": offering_id,
+        "municipality": municipality,
+        "employeeRef": employee or f"emp-{ref}",
+        "externalRef": ref,
+    }
+
+
+async def stored(runtime: ServiceRuntime) -> int:
+    async with runtime.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(Enrolment))
+
+
+async def pending_events(runtime: ServiceRuntime) -> int:
+    async with runtime.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(runtime.outbox))
+
+
+async def test_batch_stores_exactly_the_good_rows_in_input_order(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=10)
+    rows = [
+        enrolment(offering_id, "a", municipality="2012"),
+        enrolment(offering_id, "b", municipality="9999"),
+        enrolment(str(uuid.uuid4()), "c"),
+        enrolment(offering_id, "d", municipality="0301"),
+    ]
+    data, errors = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    assert errors == []
+    result = data["registerEnrolments"]
+    assert [i["externalRef"] for i in result["items"]] == ["a", "b", "c", "d"]
+    assert [i["status"] for i in result["items"]] == [
+        "ACCEPTED",
+        "REJECTED",
+        "REJECTED",
+        "ACCEPTED",
+    ]
+    assert result["items"][1]["field"] == "municipality"
+    assert result["items"][2]["field"] == "offeringId"
+    assert result["items"][0]["enrolment"]["municipality"]["number"] == "5601"
+    assert (result["accepted"], result["rejected"]) == (2, 2)
+    assert await stored(runtime) == 2
+    assert await pending_events(runtime) == 2
+
+
+async def test_replay_answers_replayed_and_changes_nothing(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=10)
+    rows = [enrolment(offering_id, "a")]
+    first, _ = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    again, _ = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    assert again["registerEnrolments"]["replayed"] == 1
+    first_id = first["registerEnrolments"]["items"][0]["enrolment"]["id"]
+    assert again["registerEnrolments"]["items"][0]["enrolment"]["id"] == first_id
+    assert await stored(runtime) == 1
+    assert await pending_events(runtime) == 1
+
+
+async def test_full_offering_waitlists_instead_of_overselling(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=1)
+    rows = [enrolment(offering_id, "a"), enrolment(offering_id, "b")]
+    data, _ = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    assert [i["status"] for i in data["registerEnrolments"]["items"]] == ["ACCEPTED", "WAITLISTED"]
+    assert data["registerEnrolments"]["items"][1]["enrolment"]["status"] == "WAITLISTED"
+
+
+async def test_one_active_enrolment_per_employee_and_term(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=5)
+    rows = [enrolment(offering_id, "a", employee="e1"), enrolment(offering_id, "b", employee="e1")]
+    data, _ = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    second = data["registerEnrolments"]["items"][1]
+    assert (second["status"], second["field"]) == ("REJECTED", "employeeRef")
+
+
+async def test_posting_to_another_institutions_offering_is_forbidden(
+    runtime: ServiceRuntime,
+) -> None:
+    theirs = await offering(runtime, seats=5, institution="uit")
+    data, errors = await execute(
+        schema, runtime, REGISTER, {"input": [enrolment(theirs, "a")]}, UIS
+    )
+    assert data is None
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+    assert await stored(runtime) == 0
+
+
+@pytest.mark.parametrize(
+    ("roles", "code"),
+    [
+        (None, "UNAUTHENTICATED"),
+        (["directorate"], "FORBIDDEN"),
+        (["municipality:5601"], "FORBIDDEN"),
+    ],
+)
+async def test_only_an_institution_registers_enrolments(
+    runtime: ServiceRuntime, roles: list[str] | None, code: str
+) -> None:
+    offering_id = await offering(runtime, seats=5)
+    _, errors = await execute(
+        schema, runtime, REGISTER, {"input": [enrolment(offering_id, "a")]}, roles
+    )
+    assert errors[0]["extensions"]["code"] == code
+    assert await stored(runtime) == 0
+
+
+async def test_municipality_sees_own_enrolments_and_not_others(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=5)
+    await execute(schema, runtime, REGISTER, {"input": [enrolment(offering_id, "a")]}, UIS)
+    query = '{ municipality(number: "2012") { number name enrolments { externalRef } } }'
+    own, errors = await execute(schema, runtime, query, roles=["municipality:5601"])
+    assert errors == []
+    assert own["municipality"]["enrolments"] == [{"externalRef": "a"}]
+    assert own["municipality"]["name"] == "Alta"
+    _, errors = await execute(schema, runtime, query, roles=["municipality:0301"])
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_unknown_municipality_is_null_and_catalogue_is_public(
+    runtime: ServiceRuntime,
+) -> None:
+    data, errors = await execute(
+        schema, runtime, '{ municipality(number: "9999") { name } programmes { name } }'
+    )
+    assert errors == []
+    assert data["municipality"] is None
+    assert isinstance(data["programmes"], list)

@@ -1,0 +1,116 @@
+"""Grants learns eligibility from education's events; schemes are the directorate's (SQLite)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
+from shared.events import new_event, parse_event
+from shared.inbox import handle_once
+from shared.runtime import ServiceRuntime
+from shared.testing import execute, migrated_runtime, sqlite_url
+from svc_grants.app import create_runtime
+from svc_grants.handlers import on_enrolment_event
+from svc_grants.schema import schema
+
+ELIGIBILITY = """
+query($n: String!) { _entities(representations: [{__typename: "Municipality", number: $n}]) {
+  ... on Municipality { grantEligibility { enrolmentId status scheme { name budgetNok } } } } }"""
+CREATE = """
+mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
+  name year kind budgetNok committedNok availableNok } }"""
+
+
+@pytest.fixture
+async def runtime(tmp_path: Path) -> ServiceRuntime:
+    runtime = await migrated_runtime(create_runtime, "grants", sqlite_url(tmp_path, "grants"))
+    yield runtime
+    await runtime.engine.dispose()
+
+
+def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes:
+    payload = EnrolmentRegistered(
+        enrolment_id=uuid.uuid4(),
+        offering_id=uuid.uuid4(),
+        programme_id=uuid.uuid4(),
+        institution_id="uis",
+        term="2018H",
+        municipality=municipality,
+        employee_ref="e1",
+        external_ref=uuid.uuid4().hex,
+        status=status,
+    )
+    return (
+        new_event(payload, municipality=municipality, producer="education")
+        .model_dump_json()
+        .encode()
+    )
+
+
+async def deliver(runtime: ServiceRuntime, raw: bytes) -> bool:
+    return await handle_once(
+        runtime.sessions, runtime.inbox, ENROLMENTS_TOPIC, parse_event(raw), on_enrolment_event
+    )
+
+
+async def test_enrolment_event_makes_the_employer_eligible_once(runtime: ServiceRuntime) -> None:
+    raw = enrolment_event()
+    assert await deliver(runtime, raw) is True
+    assert await deliver(runtime, raw) is False  # redelivery: no second effect
+    data, errors = await execute(schema, runtime, ELIGIBILITY, {"n": "5601"}, ["municipality:5601"])
+    assert errors == []
+    eligibility = data["_entities"][0]["grantEligibility"]
+    assert len(eligibility) == 1
+    assert eligibility[0]["status"] == "ELIGIBLE"
+    assert eligibility[0]["scheme"] is None
+
+
+async def test_waitlisted_enrolment_awaits_a_seat(runtime: ServiceRuntime) -> None:
+    await deliver(runtime, enrolment_event(status="WAITLISTED"))
+    data, _ = await execute(schema, runtime, ELIGIBILITY, {"n": "5601"}, ["directorate"])
+    assert data["_entities"][0]["grantEligibility"][0]["status"] == "AWAITING_SEAT"
+
+
+async def test_eligibility_names_the_years_employer_scheme(runtime: ServiceRuntime) -> None:
+    await deliver(runtime, enrolment_event())
+    scheme = {
+        "name": "Tilskudd til arbeidsgivere",
+        "year": 2018,
+        "kind": "EMPLOYER_FURTHER_EDUCATION",
+        "budgetNok": "20000000",
+    }
+    created, errors = await execute(schema, runtime, CREATE, {"input": scheme}, ["directorate"])
+    assert errors == []
+    assert created["createGrantScheme"]["budgetNok"] == "20000000.00"
+    assert created["createGrantScheme"]["availableNok"] == "20000000.00"
+    data, _ = await execute(schema, runtime, ELIGIBILITY, {"n": "5601"}, ["county:56"])
+    assert data["_entities"][0]["grantEligibility"][0]["scheme"]["name"] == scheme["name"]
+
+
+async def test_other_municipalities_cannot_read_eligibility(runtime: ServiceRuntime) -> None:
+    await deliver(runtime, enrolment_event())
+    data, errors = await execute(schema, runtime, ELIGIBILITY, {"n": "5601"}, ["municipality:0301"])
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"
+    assert data["_entities"][0] is None
+
+
+@pytest.mark.parametrize(
+    ("roles", "field", "code"),
+    [
+        (["municipality:5601"], None, "FORBIDDEN"),
+        (None, None, "UNAUTHENTICATED"),
+        (["directorate"], "budgetNok", "BAD_USER_INPUT"),
+    ],
+)
+async def test_scheme_creation_refusals(
+    runtime: ServiceRuntime, roles: list[str] | None, field: str | None, code: str
+) -> None:
+    scheme = {"name": "X", "year": 2018, "kind": "EMPLOYER_FURTHER_EDUCATION", "budgetNok": "-5"}
+    _, errors = await execute(schema, runtime, CREATE, {"input": scheme}, roles)
+    assert errors[0]["extensions"]["code"] == code
+    assert errors[0]["extensions"].get("field") == field
+    data, _ = await execute(schema, runtime, "{ grantSchemes { name } }")
+    assert data["grantSchemes"] == []
