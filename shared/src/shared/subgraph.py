@@ -69,9 +69,7 @@ def federation_schema(
         mutation=mutation,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[
-            MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")
-        ],
+        extensions=[_masking],
     )
 
 
