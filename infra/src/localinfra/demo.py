@@ -1,0 +1,166 @@
+"""Demo data from the seeds, loaded through the gateway's public API as real clients would.
+
+Autumn 2018: about 280 study places in the six programmes at partner institutions, enrolments
+from municipalities named in the strategy documents (Alta posted under its 2018 number 2012),
+and the 2018 grant schemes within the NOK 80 million competence grant. Safe to repeat:
+enrolments are idempotent by externalRef, and existing offerings and schemes are reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from shared.auth import issue_token
+from shared.settings import AuthSettings
+
+TERM = "2018H"
+# (programme name, institution id, seats): 280 seats in all.
+OFFERINGS = [
+    ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", 50),
+    ("Relasjonskompetanse og samarbeid med barn og familier", "uit", 30),
+    ("Vurdering av barnets beste", "hvl", 40),
+    ("Vurdering av barnets beste", "nord", 25),
+    ("Juss i barnevernet", "uis", 45),
+    ("Barnevernsledelse", "usn", 30),
+    ("Barnevernsfaglig veiledning", "vid", 30),
+    ("Barnevern i et minoritetsperspektiv", "uit", 30),
+]
+# Employing municipalities (historical numbers where the documents used them).
+ENROLMENTS = [
+    ("Juss i barnevernet", "uis", ["1122", "1114", "1133", "1134", "1146", "1160"]),
+    (
+        "Relasjonskompetanse og samarbeid med barn og familier",
+        "uit",
+        ["2012", "2011", "2021", "2020", "1853", "1832"],
+    ),
+    ("Vurdering av barnets beste", "nord", ["1837", "1860", "1853"]),
+    ("Barnevernsledelse", "usn", ["0301", "3401", "3419"]),
+    ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", ["0301", "3033", "3036"]),
+    ("Vurdering av barnets beste", "hvl", ["1432", "4647"]),
+]
+SCHEMES = [
+    {
+        "name": "Tilskudd til arbeidsgivere med ansatte i videreutdanning",
+        "year": 2018,
+        "kind": "EMPLOYER_FURTHER_EDUCATION",
+        "budgetNok": "25000000.00",
+    },
+    *[
+        {
+            "name": f"Stimuleringsmidler til utviklingsprosjekter – fylke {county}",
+            "year": 2018,
+            "kind": "DEVELOPMENT_PROJECT",
+            "budgetNok": "1000000.00",
+            "county": county,
+        }
+        for county in (
+            "03",
+            "11",
+            "15",
+            "18",
+            "31",
+            "32",
+            "33",
+            "34",
+            "39",
+            "40",
+            "42",
+            "46",
+            "50",
+            "55",
+            "56",
+        )
+    ],
+]
+
+
+class DemoClient:
+    def __init__(self, gateway_url: str, settings: AuthSettings) -> None:
+        self.url = gateway_url
+        self.settings = settings
+        self.http = httpx.Client(timeout=60)
+
+    def call(
+        self, query: str, variables: dict[str, Any] | None = None, role: str | None = None
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {issue_token([role], self.settings)}"} if role else {}
+        body = self.http.post(
+            self.url, json={"query": query, "variables": variables or {}}, headers=headers
+        ).json()
+        if body.get("errors"):
+            raise RuntimeError(f"demo data refused: {body['errors']}")
+        return body["data"]
+
+
+def load_demo_data(gateway_url: str, settings: AuthSettings | None = None) -> dict[str, int]:
+    client = DemoClient(gateway_url, settings or AuthSettings())
+    offerings = _offerings(client)
+    enrolled = sum(_enrol(client, offerings, *row) for row in ENROLMENTS)
+    schemes = _schemes(client)
+    return {"offerings": len(offerings), "enrolments": enrolled, "grantSchemes": schemes}
+
+
+def _offerings(client: DemoClient) -> dict[tuple[str, str], str]:
+    catalogue = client.call("{ programmes { id name offerings { id term institution { id } } } }")[
+        "programmes"
+    ]
+    ids = {p["name"]: p["id"] for p in catalogue}
+    existing = {
+        (p["name"], o["institution"]["id"]): o["id"]
+        for p in catalogue
+        for o in p["offerings"]
+        if o["term"] == TERM
+    }
+    for name, institution, seats in OFFERINGS:
+        if (name, institution) not in existing:
+            created = client.call(
+                "mutation($i: OfferingInput!) { createOffering(input: $i) { id } }",
+                {"i": {"programmeId": ids[name], "term": TERM, "seats": seats}},
+                role=f"institution:{institution}",
+            )
+            existing[(name, institution)] = created["createOffering"]["id"]
+    return existing
+
+
+def _enrol(
+    client: DemoClient,
+    offerings: dict[tuple[str, str], str],
+    programme: str,
+    institution: str,
+    municipalities: list[str],
+) -> int:
+    rows = [
+        {
+            "offeringId": offerings[(programme, institution)],
+            "municipality": number,
+            "employeeRef": f"{institution}-emp-{number}-{i}",
+            "externalRef": f"{institution}-{TERM}-{number}-{i}",
+            "role": "leader" if i == 0 else "caseworker",
+        }
+        for number in municipalities
+        for i in range(2)
+    ]
+    result = client.call(
+        "mutation($i: [EnrolmentInput!]!) { registerEnrolments(input: $i) { rejected } }",
+        {"i": rows},
+        role=f"institution:{institution}",
+    )["registerEnrolments"]
+    if result["rejected"]:
+        raise RuntimeError(f"demo enrolments rejected at {institution}: {result}")
+    return len(rows)
+
+
+def _schemes(client: DemoClient) -> int:
+    existing = {
+        s["name"] for s in client.call("{ grantSchemes(year: 2018) { name } }")["grantSchemes"]
+    }
+    for scheme in SCHEMES:
+        if scheme["name"] not in existing:
+            client.call(
+                "mutation($i: GrantSchemeInput!) { createGrantScheme(input: $i) { id } }",
+                {"i": scheme},
+                role="directorate",
+            )
+    return len(SCHEMES)
