@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import strawberry
 import uvicorn
 from prometheus_client import Counter
+from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,6 +27,7 @@ from shared.observability import (
     metrics_endpoint,
 )
 from shared.runtime import ServiceRuntime
+from shared.settings import ServiceSettings, load_service_settings
 from shared.subgraph import SubgraphApp
 
 log = get_logger(__name__)
@@ -104,3 +108,32 @@ async def _check(probe: object) -> str:
 def serve(app: Starlette, runtime: ServiceRuntime) -> None:
     configure_logging(runtime.service)
     uvicorn.run(app, host=runtime.settings.host, port=runtime.settings.port, log_config=None)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """What makes a service a service: its name, tables, subgraph, subscribers and topics."""
+
+    name: str
+    default_port: int
+    metadata: MetaData
+    migrations_dir: Path
+    schema: strawberry.federation.Schema
+    register_handlers: Callable[[ServiceRuntime], None]
+    published: tuple[str, ...] = ()
+
+    def runtime(self, settings: ServiceSettings | None = None) -> ServiceRuntime:
+        settings = settings or load_service_settings(self.name, self.default_port)
+        runtime = ServiceRuntime(
+            settings=settings, metadata=self.metadata, migrations_dir=self.migrations_dir
+        )
+        self.register_handlers(runtime)
+        return runtime
+
+    def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
+        return create_service_app(runtime or self.runtime(), self.schema, self.published)
+
+    def main(self) -> None:
+        """`python -m svc_<name>`: one process serving this service."""
+        runtime = self.runtime()
+        serve(self.app(runtime), runtime)

@@ -1,31 +1,23 @@
-"""Builds education's ASGI app: subgraph, outbox relay, health and metrics."""
+"""Education as a process: the catalogue, enrolments from universities."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.applications import Starlette
-
 from shared.contracts.education import ENROLMENTS_TOPIC
-from shared.runtime import ServiceRuntime
-from shared.settings import ServiceSettings, load_service_settings
-from shared.web import create_service_app
+from shared.web import ServiceDefinition
 from svc_education import handlers
 from svc_education.models import Base
 from svc_education.schema import schema
 
-SERVICE = "education"
-DEFAULT_PORT = 8001
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-PUBLISHED = [ENROLMENTS_TOPIC]
-
-
-def create_runtime(settings: ServiceSettings | None = None) -> ServiceRuntime:
-    settings = settings or load_service_settings(SERVICE, DEFAULT_PORT)
-    runtime = ServiceRuntime(settings=settings, metadata=Base.metadata, migrations_dir=MIGRATIONS)
-    handlers.register(runtime)
-    return runtime
-
-
-def create_app(runtime: ServiceRuntime | None = None) -> Starlette:
-    return create_service_app(runtime or create_runtime(), schema, PUBLISHED)
+SERVICE = ServiceDefinition(
+    name="education",
+    default_port=8001,
+    metadata=Base.metadata,
+    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
+    schema=schema,
+    register_handlers=handlers.register,
+    published=(ENROLMENTS_TOPIC,),
+)
+create_runtime = SERVICE.runtime
+create_app = SERVICE.app

@@ -1,5 +1,3 @@
-from shared.web import serve
-from svc_networks.app import create_app, create_runtime
+from svc_networks.app import SERVICE
 
-runtime = create_runtime()
-serve(create_app(runtime), runtime)
+SERVICE.main()

@@ -1,30 +1,22 @@
-"""Builds networks' ASGI app: subgraph, outbox relay, health and metrics."""
+"""Networks as a process: county learning networks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.applications import Starlette
-
-from shared.runtime import ServiceRuntime
-from shared.settings import ServiceSettings, load_service_settings
-from shared.web import create_service_app
+from shared.web import ServiceDefinition
 from svc_networks import handlers
 from svc_networks.models import Base
 from svc_networks.schema import schema
 
-SERVICE = "networks"
-DEFAULT_PORT = 8003
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-PUBLISHED: list[str] = []
-
-
-def create_runtime(settings: ServiceSettings | None = None) -> ServiceRuntime:
-    settings = settings or load_service_settings(SERVICE, DEFAULT_PORT)
-    runtime = ServiceRuntime(settings=settings, metadata=Base.metadata, migrations_dir=MIGRATIONS)
-    handlers.register(runtime)
-    return runtime
-
-
-def create_app(runtime: ServiceRuntime | None = None) -> Starlette:
-    return create_service_app(runtime or create_runtime(), schema, PUBLISHED)
+SERVICE = ServiceDefinition(
+    name="networks",
+    default_port=8003,
+    metadata=Base.metadata,
+    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
+    schema=schema,
+    register_handlers=handlers.register,
+    published=(),
+)
+create_runtime = SERVICE.runtime
+create_app = SERVICE.app

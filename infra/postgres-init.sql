@@ -1,0 +1,4 @@
+CREATE DATABASE education;
+CREATE DATABASE grants;
+CREATE DATABASE networks;
+CREATE DATABASE guidance;
