@@ -15,8 +15,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.specification import AsyncAPI
 
-from shared.events import InvalidEvent, ReceivedEvent, parse_event
+from shared.events import Envelope, InvalidEvent, ReceivedEvent, contracts, parse_event
 from shared.observability import CORRELATION_HEADER, correlation_id, get_logger
 
 log = get_logger(__name__)
@@ -104,3 +105,19 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partition
             )
     finally:
         await admin.close()
+
+
+def document_publications(broker: KafkaBroker, topics: Iterable[str], service: str) -> None:
+    """Declares published topics for the AsyncAPI document; the outbox relay does the sending."""
+    for topic in topics:
+        kinds = ", ".join(sorted(i.type for i in contracts() if i.topic == topic))
+        broker.publisher(
+            topic,
+            title=f"{service}:{topic}",
+            description=f"Envelopes keyed by municipality number. Event types: {kinds}.",
+            schema=Envelope,
+        )
+
+
+def asyncapi_json(broker: KafkaBroker, service: str) -> str:
+    return AsyncAPI(broker, title=f"Kompetanseløftet {service} events").to_specification().to_json()

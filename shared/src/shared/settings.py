@@ -38,9 +38,11 @@ class ServiceSettings(AuthSettings):
 
 
 def load_service_settings(service: str, default_port: int) -> ServiceSettings:
-    """Settings for `service`, reading `<SERVICE>_PORT` / `<SERVICE>_DATABASE_URL` first."""
+    """Settings for `service`; `<SERVICE>_HOST`/`_PORT`/`_DATABASE_URL` win over plain names."""
     prefixed = _PrefixedServiceSettings.for_service(service)
     settings = ServiceSettings(service=service, port=prefixed.port or default_port)
+    if prefixed.host:
+        settings = settings.model_copy(update={"host": prefixed.host})
     url = prefixed.database_url or settings.database_url or sqlite_url(service)
     return settings.model_copy(update={"database_url": url})
 
@@ -53,6 +55,7 @@ def sqlite_url(service: str) -> str:
 class _PrefixedServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
+    host: str | None = None
     port: int | None = None
     database_url: str | None = None
 

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import migrate, ping
-from shared.messaging import ensure_topics
+from shared.messaging import asyncapi_json, document_publications, ensure_topics
 from shared.observability import (
     CorrelationIdMiddleware,
     configure_logging,
@@ -41,6 +41,7 @@ def create_service_app(
     runtime: ServiceRuntime, schema: strawberry.federation.Schema, published: Iterable[str]
 ) -> Starlette:
     topics = runtime.topics(published)
+    document_publications(runtime.broker, published, runtime.service)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -72,6 +73,11 @@ def create_service_app(
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 
+    async def asyncapi(_: Request) -> Response:
+        return Response(
+            asyncapi_json(runtime.broker, runtime.service), media_type="application/json"
+        )
+
     graphql = _counted(SubgraphApp(schema, runtime), runtime.service)
     app = Starlette(
         routes=[
@@ -79,6 +85,7 @@ def create_service_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route("/asyncapi.json", asyncapi),
         ],
         lifespan=lifespan,
     )
