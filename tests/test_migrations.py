@@ -1,0 +1,43 @@
+"""Every service migrates on both engines (SQLite embedded, PostgreSQL production) and answers."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from shared.testing import execute, migrated_runtime, sqlite_url
+
+QUERIES = {
+    "education": ("{ programmes { name credits } }", lambda d: len(d["programmes"]) == 6),
+    "grants": ("{ grantSchemes { name } }", lambda d: d["grantSchemes"] == []),
+    "networks": ("{ learningNetworks { name } }", lambda d: d["learningNetworks"] == []),
+    "guidance": ("{ guidanceEngagements { round } }", lambda d: d["guidanceEngagements"] == []),
+}
+
+
+async def migrate_and_ask(service: str, url: str) -> None:
+    app = importlib.import_module(f"svc_{service}.app")
+    schema = importlib.import_module(f"svc_{service}.schema").schema
+    runtime = await migrated_runtime(app.create_runtime, service, url)
+    await migrated_runtime(app.create_runtime, service, url)  # a second run is a no-op
+    query, expected = QUERIES[service]
+    data, errors = await execute(schema, runtime, query, roles=["directorate"])
+    await runtime.engine.dispose()
+    assert errors == []
+    assert expected(data)
+
+
+@pytest.mark.parametrize("service", QUERIES)
+async def test_migrates_on_sqlite_and_answers(service: str, tmp_path: Path) -> None:
+    await migrate_and_ask(service, sqlite_url(tmp_path, service))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("service", QUERIES)
+async def test_migrates_on_postgresql_and_answers(
+    service: str, new_database: Callable[[str], str]
+) -> None:
+    await migrate_and_ask(service, new_database(service))
