@@ -177,3 +177,75 @@ async def test_unknown_municipality_is_null_and_catalogue_is_public(
     assert errors == []
     assert data["municipality"] is None
     assert "Juss i barnevernet" in [p["name"] for p in data["programmes"]]
+
+
+WITHDRAW = """mutation($id: ID!, $reason: String!) {
+  withdrawEnrolment(id: $id, reason: $reason) { id status offering { seatsTaken } } }"""
+
+
+async def outbox_types(runtime: ServiceRuntime) -> list[str]:
+    async with runtime.sessions() as session:
+        return list(
+            await session.scalars(select(runtime.outbox.c.type).order_by(runtime.outbox.c.id))
+        )
+
+
+async def test_withdrawal_frees_the_seat_for_the_first_waitlisted(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=1)
+    rows = [enrolment(offering_id, r) for r in ("a", "b", "c")]
+    data, _ = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    ids = [i["enrolment"]["id"] for i in data["registerEnrolments"]["items"]]
+
+    withdrawn, errors = await execute(
+        schema, runtime, WITHDRAW, {"id": ids[0], "reason": "sick leave"}, UIS
+    )
+    assert errors == []
+    assert withdrawn["withdrawEnrolment"]["status"] == "WITHDRAWN"
+    assert withdrawn["withdrawEnrolment"]["offering"]["seatsTaken"] == 1
+    statuses, _ = await execute(
+        schema,
+        runtime,
+        '{ municipality(number: "5601") { enrolments { externalRef status } } }',
+        roles=["directorate"],
+    )
+    by_ref = {e["externalRef"]: e["status"] for e in statuses["municipality"]["enrolments"]}
+    assert by_ref == {"a": "WITHDRAWN", "b": "ACTIVE", "c": "WAITLISTED"}
+    assert (await outbox_types(runtime))[-2:] == ["EnrolmentWithdrawn", "EnrolmentPromoted"]
+
+
+async def test_withdrawal_without_anyone_waiting_frees_a_seat(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=2)
+    data, _ = await execute(
+        schema, runtime, REGISTER, {"input": [enrolment(offering_id, "a")]}, UIS
+    )
+    enrolment_id = data["registerEnrolments"]["items"][0]["enrolment"]["id"]
+    withdrawn, _ = await execute(
+        schema, runtime, WITHDRAW, {"id": enrolment_id, "reason": "moved"}, UIS
+    )
+    assert withdrawn["withdrawEnrolment"]["offering"]["seatsTaken"] == 0
+    assert (await outbox_types(runtime))[-2:] == ["EnrolmentWithdrawn", "SeatFreed"]
+
+
+async def test_withdrawal_refusals_change_nothing(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=2)
+    data, _ = await execute(
+        schema, runtime, REGISTER, {"input": [enrolment(offering_id, "a")]}, UIS
+    )
+    enrolment_id = data["registerEnrolments"]["items"][0]["enrolment"]["id"]
+    events = await outbox_types(runtime)
+
+    _, errors = await execute(schema, runtime, WITHDRAW, {"id": enrolment_id, "reason": " "}, UIS)
+    assert (errors[0]["extensions"]["code"], errors[0]["extensions"]["field"]) == (
+        "BAD_USER_INPUT",
+        "reason",
+    )
+    _, errors = await execute(
+        schema, runtime, WITHDRAW, {"id": enrolment_id, "reason": "x"}, ["institution:uit"]
+    )
+    assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+    await execute(schema, runtime, WITHDRAW, {"id": enrolment_id, "reason": "x"}, UIS)
+    _, errors = await execute(
+        schema, runtime, WITHDRAW, {"id": enrolment_id, "reason": "again"}, UIS
+    )
+    assert errors[0]["extensions"]["code"] == "CONFLICT"
+    assert await outbox_types(runtime) == [*events, "EnrolmentWithdrawn", "SeatFreed"]

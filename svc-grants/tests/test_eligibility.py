@@ -114,3 +114,32 @@ async def test_scheme_creation_refusals(
     assert errors[0]["extensions"].get("field") == field
     data, _ = await execute(schema, runtime, "{ grantSchemes { name } }")
     assert data["grantSchemes"] == []
+
+
+async def test_promotion_and_withdrawal_change_eligibility(runtime: ServiceRuntime) -> None:
+    from shared.contracts.education import EnrolmentPromoted, EnrolmentWithdrawn
+
+    raw = enrolment_event(status="WAITLISTED")
+    await deliver(runtime, raw)
+    registered = parse_event(raw).payload
+    for later in (
+        EnrolmentPromoted(
+            enrolment_id=registered.enrolment_id,
+            offering_id=registered.offering_id,
+            municipality="5601",
+        ),
+        EnrolmentWithdrawn(
+            enrolment_id=registered.enrolment_id,
+            offering_id=registered.offering_id,
+            municipality="5601",
+            previous_status="ACTIVE",
+            reason="moved",
+        ),
+    ):
+        await deliver(
+            runtime,
+            new_event(later, municipality="5601", producer="education").model_dump_json().encode(),
+        )
+        data, _ = await execute(schema, runtime, ELIGIBILITY, {"n": "5601"}, ["directorate"])
+        status = data["_entities"][0]["grantEligibility"][0]["status"]
+        assert status == ("ELIGIBLE" if isinstance(later, EnrolmentPromoted) else "WITHDRAWN")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared import reference
+from shared.errors import BadUserInput, Conflict
 
 TERM = re.compile(r"^(?P<year>\d{4})(?P<season>[HV])$")
 MAX_BATCH = 5000
@@ -78,3 +79,18 @@ def check_references(row: EnrolmentRow) -> None:
 
 def seat_status(seats: int, taken: int) -> EnrolmentStatus:
     return EnrolmentStatus.ACTIVE if taken < seats else EnrolmentStatus.WAITLISTED
+
+
+def withdrawable(status: str) -> EnrolmentStatus:
+    """The status a withdrawal leaves; only active and waitlisted enrolments can be withdrawn."""
+    if status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED):
+        raise Conflict(f"a {status.lower()} enrolment cannot be withdrawn")
+    return EnrolmentStatus(status)
+
+
+def withdrawal_reason(reason: str) -> str:
+    if not reason.strip():
+        raise BadUserInput("reason", "a withdrawal needs a reason")
+    if len(reason) > 1000:
+        raise BadUserInput("reason", "at most 1000 characters")
+    return reason.strip()

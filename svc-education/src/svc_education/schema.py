@@ -319,6 +319,16 @@ class Mutation:
             await service.register_enrolments(ctx.runtime, ctx.principal, rows)
         )
 
+    @strawberry.mutation(
+        description="Withdraws an enrolment; its seat goes to the first waitlisted."
+    )
+    async def withdraw_enrolment(
+        self, info: strawberry.Info, id: strawberry.ID, reason: str
+    ) -> Enrolment:
+        ctx = context_of(info)
+        row = await service.withdraw_enrolment(ctx.runtime, ctx.principal, str(id), reason)
+        return Enrolment.from_row(row)
+
 
 def _municipality(number: str) -> reference.Municipality:
     found = reference.municipality(number)

@@ -11,7 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
-from shared.contracts.education import EnrolmentRegistered
+from shared.contracts.education import (
+    EnrolmentPromoted,
+    EnrolmentRegistered,
+    EnrolmentWithdrawn,
+    SeatFreed,
+)
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.queries import many_per_key, one_per_key, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
@@ -26,6 +31,8 @@ from svc_education.domain import (
     parse_term,
     seat_status,
     validate_seats,
+    withdrawable,
+    withdrawal_reason,
 )
 from svc_education.models import Enrolment, Institution, Offering, Programme
 
@@ -190,6 +197,86 @@ def _registered(enrolment: Enrolment, offering: Offering) -> EnrolmentRegistered
         role=enrolment.role,
         status=enrolment.status,
     )
+
+
+async def withdraw_enrolment(
+    runtime: ServiceRuntime, principal: Principal, enrolment_id: str, reason: str
+) -> Enrolment:
+    """Withdraws an enrolment; a freed seat goes to the first on the waiting list."""
+    institution = principal.require_institution()
+    reason = withdrawal_reason(reason)
+    async with runtime.unit_of_work() as uow:
+        enrolment = await _own_enrolment(uow.session, institution, _uuid(enrolment_id, "id"))
+        # Offering first, the lock order of registration, so the two never deadlock.
+        offering = await uow.session.get(Offering, enrolment.offering_id, with_for_update=True)
+        await uow.session.refresh(enrolment, with_for_update=True)
+        previous = withdrawable(enrolment.status)
+        enrolment.status = EnrolmentStatus.WITHDRAWN
+        enrolment.withdrawn_at = datetime.now(UTC)
+        enrolment.withdrawn_by = principal.subject or institution
+        enrolment.withdrawal_reason = reason
+        uow.emit(
+            EnrolmentWithdrawn(
+                enrolment_id=enrolment.id,
+                offering_id=offering.id,
+                municipality=enrolment.municipality,
+                previous_status=previous,
+                reason=reason,
+            ),
+            municipality=enrolment.municipality,
+        )
+        if previous is EnrolmentStatus.ACTIVE:
+            offering.seats_taken -= 1
+            await _give_seat_to_first_waiting(uow, offering, enrolment.municipality)
+    return enrolment
+
+
+async def _own_enrolment(
+    session: AsyncSession, institution: str, enrolment_id: uuid.UUID
+) -> Enrolment:
+    enrolment = await session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.institution_id != institution:
+        raise NotFound("no enrolment of this institution has this id")
+    return enrolment
+
+
+async def _give_seat_to_first_waiting(
+    uow: UnitOfWork, offering: Offering, municipality: str
+) -> None:
+    waiting = await uow.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.offering_id == offering.id, Enrolment.status == EnrolmentStatus.WAITLISTED)
+        .order_by(Enrolment.registered_at, Enrolment.id)
+    )
+    for candidate in waiting:
+        if not await _active_in_term(uow.session, candidate):
+            candidate.status = EnrolmentStatus.ACTIVE
+            offering.seats_taken += 1
+            uow.emit(
+                EnrolmentPromoted(
+                    enrolment_id=candidate.id,
+                    offering_id=offering.id,
+                    municipality=candidate.municipality,
+                ),
+                municipality=candidate.municipality,
+            )
+            return
+    uow.emit(
+        SeatFreed(offering_id=offering.id, seats=offering.seats, seats_taken=offering.seats_taken),
+        municipality=municipality,
+    )
+
+
+async def _active_in_term(session: AsyncSession, enrolment: Enrolment) -> bool:
+    found = await session.scalar(
+        select(Enrolment.id).where(
+            Enrolment.institution_id == enrolment.institution_id,
+            Enrolment.employee_ref == enrolment.employee_ref,
+            Enrolment.term == enrolment.term,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+        )
+    )
+    return found is not None
 
 
 # Reads -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ class SchemeKind(StrEnum):
 class EligibilityStatus(StrEnum):
     ELIGIBLE = "ELIGIBLE"  # an active enrolment: the employer may apply
     AWAITING_SEAT = "AWAITING_SEAT"  # waitlisted: no grant until the employee has a seat
+    WITHDRAWN = "WITHDRAWN"  # the employee left the course: no new grant
 
 
 def eligibility_for(enrolment_status: str) -> EligibilityStatus:

@@ -15,7 +15,13 @@ from shared.errors import Forbidden
 from shared.money import parse_nok
 from shared.queries import many_per_key
 from shared.runtime import ServiceRuntime
-from svc_grants.domain import SchemeKind, eligibility_for, term_year, validate_scheme
+from svc_grants.domain import (
+    EligibilityStatus,
+    SchemeKind,
+    eligibility_for,
+    term_year,
+    validate_scheme,
+)
 from svc_grants.models import Eligibility, GrantScheme
 
 
@@ -92,3 +98,13 @@ async def record_enrolment(session: AsyncSession, event: EnrolmentRegistered) ->
             updated_at=datetime.now(UTC),
         )
     )
+
+
+async def change_eligibility(
+    session: AsyncSession, enrolment_id: uuid.UUID, status: EligibilityStatus
+) -> None:
+    """A later enrolment event (promotion, withdrawal) changes what the employer may claim."""
+    eligibility = await session.get(Eligibility, enrolment_id, with_for_update=True)
+    if eligibility is not None:
+        eligibility.status = status
+        eligibility.updated_at = datetime.now(UTC)

@@ -29,8 +29,28 @@ class EnrolmentRegistered(Contract):
 @contract(ENROLMENTS_TOPIC)
 class EnrolmentWithdrawn(Contract):
     enrolment_id: uuid.UUID
+    offering_id: uuid.UUID
     municipality: str = Field(pattern=r"^\d{4}$")
+    previous_status: str = Field(pattern=r"^(ACTIVE|WAITLISTED)$")
     reason: str
+
+
+@contract(ENROLMENTS_TOPIC)
+class EnrolmentPromoted(Contract):
+    """A waitlisted enrolment got a freed seat: it is active from now on."""
+
+    enrolment_id: uuid.UUID
+    offering_id: uuid.UUID
+    municipality: str = Field(pattern=r"^\d{4}$")
+
+
+@contract(ENROLMENTS_TOPIC)
+class SeatFreed(Contract):
+    """A seat of an offering became free and nobody was waiting for it."""
+
+    offering_id: uuid.UUID
+    seats: int = Field(ge=0)
+    seats_taken: int = Field(ge=0)
 
 
 @contract(ENROLMENTS_TOPIC)
