@@ -249,3 +249,31 @@ async def test_withdrawal_refusals_change_nothing(runtime: ServiceRuntime) -> No
     )
     assert errors[0]["extensions"]["code"] == "CONFLICT"
     assert await outbox_types(runtime) == [*events, "EnrolmentWithdrawn", "SeatFreed"]
+
+
+COMPLETE = """mutation($input: [CompletionInput!]!) { recordCompletions(input: $input) {
+  recorded replayed rejected
+  items { externalRef status field reason enrolment { status credits } } } }"""
+
+
+async def test_completions_record_credits_per_row(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=5)
+    data, _ = await execute(
+        schema, runtime, REGISTER, {"input": [enrolment(offering_id, r) for r in ("a", "b")]}, UIS
+    )
+    a, b = (i["enrolment"]["id"] for i in data["registerEnrolments"]["items"])
+    rows = [
+        {"enrolmentId": a, "credits": 30, "completedOn": "2019-06-15"},
+        {"enrolmentId": b, "credits": 31, "completedOn": "2019-06-15"},
+        {"enrolmentId": str(uuid.uuid4()), "credits": 30, "completedOn": "2019-06-15"},
+        {"enrolmentId": b, "credits": 15, "completedOn": "2018-01-01"},
+    ]
+    result, errors = await execute(schema, runtime, COMPLETE, {"input": rows}, UIS)
+    assert errors == []
+    items = result["recordCompletions"]["items"]
+    assert [i["status"] for i in items] == ["ACCEPTED", "REJECTED", "REJECTED", "REJECTED"]
+    assert [i["field"] for i in items] == [None, "credits", "enrolmentId", "completedOn"]
+    assert items[0]["enrolment"] == {"status": "COMPLETED", "credits": 30}
+    again, _ = await execute(schema, runtime, COMPLETE, {"input": rows[:1]}, UIS)
+    assert again["recordCompletions"]["replayed"] == 1
+    assert (await outbox_types(runtime)).count("CourseCompleted") == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from shared import reference
@@ -94,3 +95,27 @@ def withdrawal_reason(reason: str) -> str:
     if len(reason) > 1000:
         raise BadUserInput("reason", "at most 1000 characters")
     return reason.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRow:
+    enrolment_id: str
+    credits: int
+    completed_on: date
+
+
+def check_completion(row: CompletionRow, status: str, term: str, today: date) -> None:
+    """Credits earned (0–30) on a date within the course's lifetime, for an active enrolment."""
+    if status != EnrolmentStatus.ACTIVE:
+        raise RowRejected("enrolmentId", f"a {status.lower()} enrolment cannot be completed")
+    if not 0 <= row.credits <= 30:
+        raise RowRejected("credits", "must be between 0 and 30")
+    if row.completed_on > today:
+        raise RowRejected("completedOn", "cannot be in the future")
+    if row.completed_on < term_start(term):
+        raise RowRejected("completedOn", f"is before the course started ({term})")
+
+
+def term_start(term: str) -> date:
+    year, season = int(term[:4]), term[4]
+    return date(year, 8, 1) if season == "H" else date(year, 1, 1)

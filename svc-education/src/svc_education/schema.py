@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from enum import Enum
 
 import strawberry
@@ -11,7 +12,7 @@ from shared import reference
 from shared.errors import Forbidden, NotFound
 from shared.subgraph import context_of, federation_schema
 from svc_education import models, service
-from svc_education.domain import EnrolmentRow
+from svc_education.domain import CompletionRow, EnrolmentRow
 
 
 @strawberry.federation.type(keys=["number"])
@@ -152,6 +153,8 @@ class Enrolment:
     status: EnrolmentStatus
     role: str | None
     term: str
+    credits: int | None = strawberry.field(description="Credits earned, once completed")
+    completed_on: date | None
     offering_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
 
@@ -175,6 +178,8 @@ class Enrolment:
             status=EnrolmentStatus(row.status),
             role=row.role,
             term=row.term,
+            credits=row.credits,
+            completed_on=row.completed_on,
             offering_id=row.offering_id,
             municipality_number=row.municipality,
         )
@@ -225,6 +230,33 @@ class EnrolmentBatchResult:
             rejected=count[EnrolmentResultStatus.REJECTED],
             items=items,
         )
+
+
+@strawberry.type
+class CompletionBatchResult:
+    recorded: int
+    replayed: int
+    rejected: int
+    items: list[EnrolmentResult] = strawberry.field(
+        description="One per input row, same order; status ACCEPTED means recorded"
+    )
+
+    @classmethod
+    def of(cls, results: list[service.RowResult]) -> CompletionBatchResult:
+        batch = EnrolmentBatchResult.of(results)
+        return cls(
+            recorded=batch.accepted,
+            replayed=batch.replayed,
+            rejected=batch.rejected,
+            items=batch.items,
+        )
+
+
+@strawberry.input
+class CompletionInput:
+    enrolment_id: strawberry.ID
+    credits: int = strawberry.field(description="Credits earned, 0–30")
+    completed_on: date
 
 
 @strawberry.input
@@ -317,6 +349,16 @@ class Mutation:
         ]
         return EnrolmentBatchResult.of(
             await service.register_enrolments(ctx.runtime, ctx.principal, rows)
+        )
+
+    @strawberry.mutation(description="Credits earned by enrolled employees; one result per row.")
+    async def record_completions(
+        self, info: strawberry.Info, input: list[CompletionInput]
+    ) -> CompletionBatchResult:
+        ctx = context_of(info)
+        rows = [CompletionRow(str(i.enrolment_id), i.credits, i.completed_on) for i in input]
+        return CompletionBatchResult.of(
+            await service.record_completions(ctx.runtime, ctx.principal, rows)
         )
 
     @strawberry.mutation(

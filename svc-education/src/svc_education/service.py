@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
 from shared.contracts.education import (
+    CourseCompleted,
     EnrolmentPromoted,
     EnrolmentRegistered,
     EnrolmentWithdrawn,
@@ -22,10 +23,12 @@ from shared.queries import many_per_key, one_per_key, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain import (
     MAX_BATCH,
+    CompletionRow,
     EnrolmentRow,
     EnrolmentStatus,
     RowOutcome,
     RowRejected,
+    check_completion,
     check_references,
     current_municipality,
     parse_term,
@@ -277,6 +280,61 @@ async def _active_in_term(session: AsyncSession, enrolment: Enrolment) -> bool:
         )
     )
     return found is not None
+
+
+async def record_completions(
+    runtime: ServiceRuntime, principal: Principal, rows: Sequence[CompletionRow]
+) -> list[RowResult]:
+    """Credits earned per enrolment; one result per row, in order. Same credits again: replay."""
+    institution = principal.require_institution()
+    if len(rows) > MAX_BATCH:
+        raise BadUserInput("input", f"at most {MAX_BATCH} completions per call")
+    async with runtime.unit_of_work() as uow:
+        ids = {i for i in (_maybe_uuid(row.enrolment_id) for row in rows) if i is not None}
+        enrolments = {
+            e.id: e
+            for e in await rows_where_in(
+                uow.session, Enrolment, Enrolment.id, ids, Enrolment.institution_id == institution
+            )
+        }
+        today = datetime.now(UTC).date()
+        results = [_complete_row(uow, enrolments, row, today) for row in rows]
+    return results
+
+
+def _complete_row(
+    uow: UnitOfWork, enrolments: dict[uuid.UUID, Enrolment], row: CompletionRow, today: date
+) -> RowResult:
+    enrolment = enrolments.get(_maybe_uuid(row.enrolment_id))  # type: ignore[arg-type]
+    ref = enrolment.external_ref if enrolment else row.enrolment_id
+    if enrolment is None:
+        return RowResult(
+            ref,
+            RowOutcome.REJECTED,
+            field="enrolmentId",
+            reason="no enrolment of this institution has this id",
+        )
+    if enrolment.status == EnrolmentStatus.COMPLETED and (
+        enrolment.credits,
+        enrolment.completed_on,
+    ) == (row.credits, row.completed_on):
+        return RowResult(ref, RowOutcome.REPLAYED, enrolment)
+    try:
+        check_completion(row, enrolment.status, enrolment.term, today)
+    except RowRejected as error:
+        return RowResult(ref, RowOutcome.REJECTED, enrolment, error.field, error.reason)
+    enrolment.status = EnrolmentStatus.COMPLETED
+    enrolment.credits, enrolment.completed_on = row.credits, row.completed_on
+    uow.emit(
+        CourseCompleted(
+            enrolment_id=enrolment.id,
+            municipality=enrolment.municipality,
+            credits=row.credits,
+            completed_on=row.completed_on,
+        ),
+        municipality=enrolment.municipality,
+    )
+    return RowResult(ref, RowOutcome.ACCEPTED, enrolment)
 
 
 # Reads -------------------------------------------------------------------------------------
