@@ -120,10 +120,12 @@ class OutboxRelay:
                     await self._relay_forever()
             except asyncio.CancelledError:
                 raise
+            except KafkaError as error:
+                log.warning("Kafka unavailable; outbox rows stay pending", error=repr(error))
             except Exception:
                 log.exception("outbox relay failed; retrying")
-                await self._close_producer()
-                await asyncio.sleep(self._poll)
+            await self._close_producer()
+            await asyncio.sleep(self._poll)
 
     async def close(self) -> None:
         await self._close_producer()
