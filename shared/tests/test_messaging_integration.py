@@ -147,3 +147,78 @@ async def test_same_event_twice_has_one_effect_and_poison_goes_to_dlq(
     reason = dict(dead[0].headers)["dlq_reason"].decode()
     assert "not a valid envelope" in reason
     assert dead[0].value == b'{"not": "an envelope"}'
+
+
+async def test_topics_are_created_with_partitions_and_a_dead_letter_topic(
+    kafka_bootstrap: str,
+) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    topic = f"test.partitions.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=3)
+    await ensure_topics(kafka_bootstrap, [topic], partitions=3)  # a second replica: no error
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic, dead_letter_topic(topic)])
+    finally:
+        await admin.close()
+    # Auto-creation would have made one partition, serialising every municipality.
+    assert [len(t["partitions"]) for t in described] == [3, 3]
+
+
+async def test_a_row_committed_late_with_a_lower_id_is_still_published(
+    kafka_bootstrap: str, database: str
+) -> None:
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    runtime = await make_runtime(database, kafka_bootstrap, "late-commit-test")
+    early, late = (
+        new_event(registered("0301"), municipality="0301", producer="t") for _ in range(2)
+    )
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(runtime.outbox.insert().values(id=10, **_row(early)))
+    assert await runtime.relay.publish_pending() == 1
+    # Sequence values are taken before commit: a transaction can commit id 5 after id 10 was sent.
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(runtime.outbox.insert().values(id=5, **_row(late)))
+    assert await runtime.relay.publish_pending() == 1
+    async with runtime.sessions() as session:
+        pending = await session.scalar(
+            select(func.count())
+            .select_from(runtime.outbox)
+            .where(runtime.outbox.c.sent_at.is_(None))
+        )
+    await runtime.relay.close()
+    await runtime.engine.dispose()
+    assert pending == 0
+
+
+def _row(event) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "event_id": str(event.event_id),
+        "topic": ENROLMENTS_TOPIC,
+        "key": event.municipality,
+        "type": event.type,
+        "envelope": event.model_dump(mode="json"),
+        "created_at": event.occurred_at,
+    }
+
+
+async def test_only_one_relay_publishes_among_replicas(kafka_bootstrap: str, database: str) -> None:
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    service = f"replicas-{uuid.uuid4().hex[:6]}"
+    replicas = [await make_runtime(database, kafka_bootstrap, service) for _ in range(2)]
+    relays = [asyncio.create_task(r.relay.run()) for r in replicas]
+    for _ in range(20):
+        async with replicas[0].unit_of_work() as uow:
+            uow.emit(registered("5601"), municipality="5601")
+    async with asyncio.timeout(30):
+        while sum(r.relay.published for r in replicas) < 20:
+            await asyncio.sleep(0.1)
+    for task in relays:
+        task.cancel()
+    for replica in replicas:
+        await replica.relay.close()
+        await replica.engine.dispose()
+    # One leader (PostgreSQL advisory lock) keeps one municipality's events in order.
+    assert sorted(r.relay.published for r in replicas) == [0, 20]
