@@ -116,8 +116,10 @@ async def test_same_event_twice_has_one_effect_and_poison_goes_to_dlq(
     runtime = await make_runtime(database, kafka_bootstrap, f"inbox-test-{uuid.uuid4().hex[:6]}")
     handled: list[str] = []
 
-    async def effect(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
-        await session.execute(effects.insert().values(enrolment_id=str(event.payload.enrolment_id)))
+    async def effect(uow, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+        await uow.session.execute(
+            effects.insert().values(enrolment_id=str(event.payload.enrolment_id))
+        )
         handled.append(str(event.envelope.event_id))
 
     runtime.on_event(topic, effect)

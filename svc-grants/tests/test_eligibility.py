@@ -9,11 +9,9 @@ import pytest
 
 from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
 from shared.events import new_event, parse_event
-from shared.inbox import handle_once
 from shared.runtime import ServiceRuntime
 from shared.testing import execute, migrated_runtime, sqlite_url
 from svc_grants.app import create_runtime
-from svc_grants.handlers import on_enrolment_event
 from svc_grants.schema import schema
 
 ELIGIBILITY = """
@@ -51,9 +49,7 @@ def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes
 
 
 async def deliver(runtime: ServiceRuntime, raw: bytes) -> bool:
-    return await handle_once(
-        runtime.sessions, runtime.inbox, ENROLMENTS_TOPIC, parse_event(raw), on_enrolment_event
-    )
+    return await runtime.handle(ENROLMENTS_TOPIC, parse_event(raw))
 
 
 async def test_enrolment_event_makes_the_employer_eligible_once(runtime: ServiceRuntime) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +28,7 @@ def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
@@ -37,12 +38,21 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 
 def _sqlite_pragmas(dbapi_connection: object, _: object) -> None:
+    # The driver would BEGIN lazily at the first write, so a read-then-write transaction could
+    # lose an update (SQLite has no SELECT ... FOR UPDATE); `_begin_immediate` begins instead.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     # WAL lets the relay read while a use case writes; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # Takes the write lock at the start: transactions on one SQLite file run one at a time,
+    # which is what row locks give on PostgreSQL for the rows a use case touches.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -7,17 +7,13 @@ derived from offset and timestamp, so a re-published event gets a new one.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import SessionFactory
 from shared.events import ReceivedEvent
-
-Effect = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -31,36 +27,25 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
-async def handle_once(
-    sessions: SessionFactory, inbox: Table, topic: str, event: ReceivedEvent, effect: Effect
-) -> bool:
-    """Applies `effect` unless this event was handled before; True when it had an effect."""
+async def claim(session: AsyncSession, inbox: Table, topic: str, event: ReceivedEvent) -> bool:
+    """Records the event in the caller's transaction; False when it was handled before.
+
+    A concurrent delivery of the same event makes the insert fail on the primary key at commit;
+    the caller then checks `recorded` and treats it as handled.
+    """
     event_id = str(event.envelope.event_id)
-    try:
-        async with sessions() as session, session.begin():
-            seen = await session.scalar(
-                select(inbox.c.event_id).where(inbox.c.event_id == event_id)
-            )
-            if seen is not None:
-                return False
-            await session.execute(
-                inbox.insert().values(
-                    event_id=event_id,
-                    type=event.envelope.type,
-                    topic=topic,
-                    handled_at=datetime.now(UTC),
-                )
-            )
-            await effect(session, event)
-    except IntegrityError:
-        # A concurrent delivery of the same event won the insert; its effect stands.
-        if await _recorded(sessions, inbox, event_id):
-            return False
-        raise
+    if await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == event_id)):
+        return False
+    await session.execute(
+        inbox.insert().values(
+            event_id=event_id, type=event.envelope.type, topic=topic, handled_at=datetime.now(UTC)
+        )
+    )
     return True
 
 
-async def _recorded(sessions: SessionFactory, inbox: Table, event_id: str) -> bool:
+async def recorded(sessions: SessionFactory, inbox: Table, event: ReceivedEvent) -> bool:
     async with sessions() as session:
+        event_id = str(event.envelope.event_id)
         found = await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == event_id))
         return found is not None

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from faststream.kafka import KafkaBroker
 from sqlalchemy import MetaData, Table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.db import SessionFactory, create_engine, session_factory
-from shared.events import Contract, Envelope, new_event
-from shared.inbox import Effect, handle_once
+from shared.events import Contract, Envelope, ReceivedEvent, new_event
+from shared.inbox import claim, recorded
 from shared.messaging import create_broker, subscribe
 from shared.outbox import OutboxRelay, add_to_outbox
 from shared.settings import ServiceSettings
@@ -63,7 +64,7 @@ class ServiceRuntime:
     sessions: SessionFactory = field(init=False)
     broker: KafkaBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
-    consumed_topics: list[str] = field(default_factory=list, init=False)
+    effects: dict[str, Effect] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.engine = create_engine(self.settings.database_url)
@@ -95,13 +96,28 @@ class ServiceRuntime:
         return UnitOfWork(self)
 
     def on_event(self, topic: str, effect: Effect) -> None:
-        """Consumes `topic` in this service's group; each event's effect applies at most once."""
+        """Consumes `topic` in this service's consumer group, each event's effect at most once."""
+        self.effects[topic] = effect
+        subscribe(self.broker, topic=topic, group_id=self.service, handler=self.handle)
 
-        async def handle(source: str, event) -> bool:  # type: ignore[no-untyped-def]
-            return await handle_once(self.sessions, self.inbox, source, event, effect)
+    async def handle(self, topic: str, event: ReceivedEvent) -> bool:
+        """Applies the topic's effect unless the event was handled before; True if it was applied.
 
-        subscribe(self.broker, topic=topic, group_id=self.service, handler=handle)
-        self.consumed_topics.append(topic)
+        Inbox record, effect and the events the effect emits commit in one transaction.
+        """
+        try:
+            async with self.unit_of_work() as uow:
+                if not await claim(uow.session, self.inbox, topic, event):
+                    return False
+                await self.effects[topic](uow, event)
+        except IntegrityError:
+            if await recorded(self.sessions, self.inbox, event):
+                return False  # a concurrent delivery of the same event won; its effect stands
+            raise
+        return True
 
     def topics(self, published: Iterable[str]) -> list[str]:
-        return sorted({*published, *self.consumed_topics})
+        return sorted({*published, *self.effects})
+
+
+Effect = Callable[[UnitOfWork, ReceivedEvent], Awaitable[None]]

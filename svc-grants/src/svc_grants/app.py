@@ -1,9 +1,10 @@
-"""Grants as a process: schemes, budgets and eligibility from enrolment events."""
+"""Grants as a process: schemes and budgets, applications, decisions, payments and reclaims."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from shared.contracts.grants import APPLICATIONS_TOPIC
 from shared.web import ServiceDefinition
 from svc_grants import handlers
 from svc_grants.models import Base
@@ -16,7 +17,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
-    published=(),
+    published=(APPLICATIONS_TOPIC,),
 )
 create_runtime = SERVICE.runtime
 create_app = SERVICE.app

@@ -1,10 +1,26 @@
-"""Grants' rules, pure Python: schemes and budgets, and eligibility learnt from enrolments."""
+"""Grants' rules, pure Python: schemes and budgets, eligibility, and the application lifecycle.
+
+Money is integer øre. A scheme's `committed_ore` is what approvals have bound (for an open grant
+its approved amount, for a closed one what it kept: paid less reclaimed); `paid_ore` is what was
+paid out less what was reclaimed. The rules below keep `paid ≤ committed ≤ budget` always.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-from shared.errors import BadUserInput
+from shared import reference
+from shared.auth import Principal
+from shared.errors import BadUserInput, Conflict, Forbidden
+from shared.money import format_nok
+
+# What an employer may claim per enrolment: substitute cover, travel and literature for a
+# 30-credit course over two semesters; the directorate may set another cap on a scheme.
+DEFAULT_CAP_PER_ENROLMENT_ORE = 60_000_00
+MAX_TEXT = 2000
 
 
 class SchemeKind(StrEnum):
@@ -16,6 +32,7 @@ class EligibilityStatus(StrEnum):
     ELIGIBLE = "ELIGIBLE"  # an active enrolment: the employer may apply
     AWAITING_SEAT = "AWAITING_SEAT"  # waitlisted: no grant until the employee has a seat
     WITHDRAWN = "WITHDRAWN"  # the employee left the course: no new grant
+    COMPLETED = "COMPLETED"  # the course is completed: a paid grant may be settled
 
 
 def eligibility_for(enrolment_status: str) -> EligibilityStatus:
@@ -28,14 +45,334 @@ def term_year(term: str) -> int:
     return int(term[:4])
 
 
+# Schemes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeTerms:
+    county: str | None
+    cap_per_enrolment_ore: int | None
+
+
 def validate_scheme(
-    name: str, year: int, budget_ore: int, kind: SchemeKind, county: str | None
-) -> None:
+    name: str,
+    year: int,
+    budget_ore: int,
+    kind: SchemeKind,
+    county: str | None,
+    cap_ore: int | None = None,
+) -> SchemeTerms:
+    """Checks a new scheme; returns today's county number and the per-enrolment cap."""
     if not name.strip():
         raise BadUserInput("name", "must not be empty")
     if not 2018 <= year <= 2100:
         raise BadUserInput("year", "must be 2018 or later")
     if budget_ore <= 0:
         raise BadUserInput("budgetNok", "must be more than 0")
-    if county is not None and kind is not SchemeKind.DEVELOPMENT_PROJECT:
+    if kind is SchemeKind.DEVELOPMENT_PROJECT:
+        if cap_ore is not None:
+            raise BadUserInput("capPerEnrolmentNok", "only employer grants are per enrolment")
+        return SchemeTerms(county=_scheme_county(county), cap_per_enrolment_ore=None)
+    if county is not None:
         raise BadUserInput("county", "only development-project funds are allocated per county")
+    cap = DEFAULT_CAP_PER_ENROLMENT_ORE if cap_ore is None else cap_ore
+    if not 0 < cap <= budget_ore:
+        raise BadUserInput("capPerEnrolmentNok", "must be more than 0 and within the budget")
+    return SchemeTerms(county=None, cap_per_enrolment_ore=cap)
+
+
+def _scheme_county(county: str | None) -> str:
+    if county is None:
+        raise BadUserInput("county", "development-project funds are allocated per county")
+    found = reference.county(county)
+    if found is None:
+        raise BadUserInput("county", f"no county has number {county.strip()!r}")
+    return found.number
+
+
+# The application lifecycle ------------------------------------------------------------------
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    UNDER_ASSESSMENT = "UNDER_ASSESSMENT"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    PAID = "PAID"
+    SETTLED = "SETTLED"
+    RECLAIMED = "RECLAIMED"
+    CANCELLED = "CANCELLED"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    START_ASSESSMENT = "start assessing"
+    APPROVE = "approve"
+    REJECT = "reject"
+    PAY = "pay"
+    SETTLE = "settle"
+    RECLAIM = "reclaim"
+    CANCEL = "cancel"
+
+
+S = ApplicationStatus
+UNDECIDED = frozenset({S.SUBMITTED, S.UNDER_ASSESSMENT})
+# Action → (the statuses it may start from, the status it leads to). Nothing else is legal.
+TRANSITIONS: dict[Action, tuple[frozenset[ApplicationStatus], ApplicationStatus]] = {
+    Action.SUBMIT: (frozenset({S.DRAFT}), S.SUBMITTED),
+    Action.START_ASSESSMENT: (frozenset({S.SUBMITTED}), S.UNDER_ASSESSMENT),
+    Action.APPROVE: (UNDECIDED, S.APPROVED),
+    Action.REJECT: (UNDECIDED, S.REJECTED),
+    Action.PAY: (frozenset({S.APPROVED, S.PAID}), S.PAID),  # one or more payments
+    Action.SETTLE: (frozenset({S.PAID}), S.SETTLED),
+    Action.RECLAIM: (frozenset({S.PAID}), S.RECLAIMED),
+    # The enrolment was withdrawn before the grant was paid (approved: commitment released).
+    Action.CANCEL: (frozenset({S.DRAFT, *UNDECIDED, S.APPROVED}), S.CANCELLED),
+}
+# Closed in one of these, an application no longer holds its enrolment or project: another may
+# be opened for it. In any other status it does (one live application each).
+CLOSED_WITHOUT_GRANT = (S.REJECTED, S.CANCELLED)
+
+
+def next_status(current: str, action: Action) -> ApplicationStatus:
+    sources, target = TRANSITIONS[action]
+    if current not in sources:
+        status = current.lower().replace("_", " ")
+        raise Conflict(f"cannot {action} an application that is {status}")
+    return target
+
+
+class Application(Protocol):
+    """An application's lifecycle and money (a table row, or a plain object in tests)."""
+
+    status: str
+    requested_ore: int
+    approved_ore: int | None
+    paid_ore: int  # paid out in total
+    reclaimed_ore: int
+
+
+class Budget(Protocol):
+    budget_ore: int
+    committed_ore: int
+    paid_ore: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One transition of an application, for its history."""
+
+    from_status: ApplicationStatus
+    to_status: ApplicationStatus
+    amount_ore: int | None = None
+
+
+def _move(app: Application, action: Action, amount_ore: int | None = None) -> Change:
+    source = ApplicationStatus(app.status)
+    app.status = next_status(source, action)
+    return Change(source, ApplicationStatus(app.status), amount_ore)
+
+
+def submit(app: Application) -> Change:
+    return _move(app, Action.SUBMIT, app.requested_ore)
+
+
+def start_assessment(app: Application) -> Change:
+    return _move(app, Action.START_ASSESSMENT)
+
+
+def approve(app: Application, budget: Budget, amount_ore: int | None) -> Change:
+    """Commits the amount (the requested one by default); CONFLICT when it does not fit."""
+    next_status(app.status, Action.APPROVE)
+    amount = app.requested_ore if amount_ore is None else amount_ore
+    if not 0 < amount <= app.requested_ore:
+        raise BadUserInput("amountNok", "must be more than 0 and at most the requested amount")
+    available = budget.budget_ore - budget.committed_ore
+    if amount > available:
+        raise Conflict(
+            f"the approval does not fit the scheme's budget: NOK {format_nok(amount)} asked, "
+            f"NOK {format_nok(available)} available"
+        )
+    budget.committed_ore += amount
+    app.approved_ore = amount
+    return _move(app, Action.APPROVE, amount)
+
+
+def reject(app: Application, amount_ore: int | None) -> Change:
+    if amount_ore is not None:
+        raise BadUserInput("amountNok", "a rejection has no amount")
+    return _move(app, Action.REJECT)
+
+
+def pay(app: Application, budget: Budget, amount_ore: int) -> Change:
+    """A payment of the approved amount; all payments together never exceed it."""
+    next_status(app.status, Action.PAY)
+    unpaid = (app.approved_ore or 0) - app.paid_ore
+    if not 0 < amount_ore <= unpaid:
+        raise BadUserInput("amountNok", f"must be more than 0 and at most {format_nok(unpaid)}")
+    app.paid_ore += amount_ore
+    budget.paid_ore += amount_ore
+    return _move(app, Action.PAY, amount_ore)
+
+
+def settle(app: Application, budget: Budget, course_completed: bool) -> Change:
+    """Closes a paid grant; what was approved but not paid returns to the budget."""
+    next_status(app.status, Action.SETTLE)
+    if not course_completed:
+        raise Conflict("the course is not completed: the grant cannot be settled yet")
+    unpaid = _release_unpaid(app, budget)
+    return _move(app, Action.SETTLE, unpaid)
+
+
+def reclaim(app: Application, budget: Budget, amount_ore: int) -> Change:
+    """Claims back part or all of what was paid; reclaimed and unpaid money return to the budget."""
+    next_status(app.status, Action.RECLAIM)
+    if not 0 < amount_ore <= app.paid_ore:
+        raise BadUserInput(
+            "amountNok", f"must be more than 0 and at most {format_nok(app.paid_ore)}"
+        )
+    _release_unpaid(app, budget)
+    app.reclaimed_ore = amount_ore
+    budget.paid_ore -= amount_ore
+    budget.committed_ore -= amount_ore
+    return _move(app, Action.RECLAIM, amount_ore)
+
+
+def cancel(app: Application, budget: Budget) -> Change:
+    """Cancels an unpaid application; an approved one releases its commitment."""
+    next_status(app.status, Action.CANCEL)
+    released = _release_unpaid(app, budget) if app.status == S.APPROVED else None
+    return _move(app, Action.CANCEL, released)
+
+
+def _release_unpaid(app: Application, budget: Budget) -> int:
+    unpaid = (app.approved_ore or 0) - app.paid_ore
+    budget.committed_ore -= unpaid
+    return unpaid
+
+
+def enrolment_withdrawn(app: Application, budget: Budget) -> Change | None:
+    """Before completion: an unpaid application is cancelled, a paid one reclaimed in full.
+
+    Decided (rejected) and closed applications stay as they are.
+    """
+    if app.status in TRANSITIONS[Action.CANCEL][0]:
+        return cancel(app, budget)
+    if app.status == S.PAID:
+        return reclaim(app, budget, app.paid_ore)
+    return None
+
+
+# What an application is for -------------------------------------------------------------------
+
+
+def required_text(value: str, field: str) -> str:
+    if not value.strip():
+        raise BadUserInput(field, "must not be empty")
+    if len(value) > MAX_TEXT:
+        raise BadUserInput(field, f"at most {MAX_TEXT} characters")
+    return value.strip()
+
+
+def requested_amount(amount_ore: int, limit_ore: int) -> int:
+    if not 0 < amount_ore <= limit_ore:
+        raise BadUserInput("amountNok", f"must be more than 0 and at most {format_nok(limit_ore)}")
+    return amount_ore
+
+
+def check_target(kind: SchemeKind, enrolment_id: object, project_id: object) -> None:
+    """An employer grant is for one enrolment, project funds for one project."""
+    if kind is SchemeKind.EMPLOYER_FURTHER_EDUCATION:
+        if enrolment_id is None:
+            raise BadUserInput("enrolmentId", "an employer grant is for an enrolment")
+        if project_id is not None:
+            raise BadUserInput("projectId", "an employer grant is not for a project")
+    else:
+        if project_id is None:
+            raise BadUserInput("projectId", "development-project funds are for a project")
+        if enrolment_id is not None:
+            raise BadUserInput("enrolmentId", "project funds are not for an enrolment")
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """What grants learnt about an enrolment from education's events."""
+
+    municipality: str
+    year: int
+    status: str
+
+
+def check_enrolment(enrolment: Enrolment | None, municipality: str, scheme_year: int) -> None:
+    if enrolment is None or enrolment.municipality != municipality:
+        raise BadUserInput("enrolmentId", f"no enrolment of municipality {municipality} has it")
+    if enrolment.status != EligibilityStatus.ELIGIBLE:
+        raise BadUserInput("enrolmentId", f"the enrolment is {enrolment.status.lower()}")
+    if enrolment.year != scheme_year:
+        raise BadUserInput("schemeId", f"the enrolment's year {enrolment.year} has another scheme")
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A development project, as the learning network proposed it."""
+
+    county: str
+    municipalities: frozenset[str]
+    partner: str | None
+
+
+def check_project(
+    project: Project,
+    plans: Collection[frozenset[str]],
+    municipality: str,
+    scheme_county: str | None,
+) -> None:
+    """Anchored in a plan every participant approved, with a partner, for the scheme's county.
+
+    `plans`: the participants of each competence plan in force in the project's network.
+    """
+    if municipality not in project.municipalities:
+        raise BadUserInput("municipality", f"{municipality} does not take part in the project")
+    if project.county != scheme_county:
+        raise BadUserInput("schemeId", f"the project is in county {project.county}")
+    if not project.partner:
+        raise BadUserInput("projectId", "the project names no education or research partner")
+    if not any(project.municipalities <= participants for participants in plans):
+        raise BadUserInput(
+            "projectId",
+            "no competence plan approved by the network and every participating municipality",
+        )
+
+
+def priority(municipalities: Collection[str]) -> int:
+    """A county governor assesses projects spanning more municipalities first."""
+    return len(set(municipalities))
+
+
+# Who may do what ----------------------------------------------------------------------------
+
+
+def submitter_role(principal: Principal, municipality: str) -> str:
+    """A municipality applies for itself; the directorate may apply on its behalf."""
+    principal.require_authenticated()
+    if municipality in principal.municipalities:
+        return f"municipality:{municipality}"
+    if principal.is_directorate:
+        return "directorate"
+    raise Forbidden(f"no access to municipality {municipality}'s applications")
+
+
+def administrator_role(kind: str, county: str | None) -> str:
+    """The directorate decides employer grants; a county governor its county's project funds."""
+    if kind == SchemeKind.EMPLOYER_FURTHER_EDUCATION:
+        return "directorate"
+    return f"county:{county}"
+
+
+def may_see_application(principal: Principal, municipality: str, county: str) -> bool:
+    return (
+        principal.is_directorate
+        or municipality in principal.municipalities
+        or county in principal.counties
+    )

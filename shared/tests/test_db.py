@@ -1,0 +1,34 @@
+"""SQLite (the embedded default) must not lose updates under concurrent read-modify-write."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, Table, select, update
+
+from shared.db import create_engine, session_factory, transaction
+
+metadata = MetaData()
+counters = Table(
+    "counters", metadata, Column("id", Integer, primary_key=True), Column("n", Integer)
+)
+
+
+async def test_concurrent_increments_on_sqlite_are_not_lost(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(counters.insert().values(id=1, n=0))
+    sessions = session_factory(engine)
+
+    async def increment() -> None:
+        async with transaction(sessions) as session:
+            n = await session.scalar(select(counters.c.n).where(counters.c.id == 1))
+            await asyncio.sleep(0.01)  # let the others read the same value if they could
+            await session.execute(update(counters).where(counters.c.id == 1).values(n=n + 1))
+
+    await asyncio.gather(*(increment() for _ in range(20)))
+    async with sessions() as session:
+        assert await session.scalar(select(counters.c.n)) == 20
+    await engine.dispose()

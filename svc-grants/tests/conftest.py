@@ -1,0 +1,233 @@
+"""A migrated grants runtime on SQLite and a driver for its subgraph and inbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from shared.contracts.education import (
+    ENROLMENTS_TOPIC,
+    CourseCompleted,
+    EnrolmentRegistered,
+    EnrolmentWithdrawn,
+)
+from shared.contracts.networks import (
+    PLANS_TOPIC,
+    PROJECTS_TOPIC,
+    CompetencePlanInForce,
+    DevelopmentProjectProposed,
+)
+from shared.events import Contract, new_event, parse_event
+from shared.runtime import ServiceRuntime
+from shared.testing import execute, migrated_runtime, sqlite_url
+from svc_grants.app import create_runtime
+from svc_grants.models import GrantScheme
+from svc_grants.schema import schema
+
+DIRECTORATE = ["directorate"]
+ALTA = "5601"  # Finnmark (56)
+
+
+class GraphQLError(AssertionError):
+    pass
+
+
+class Grants:
+    """Drives grants as its clients and its event sources do."""
+
+    APPLICATION = """
+    id status requestedNok approvedNok paidNok reclaimedNok priority enrolmentId projectId
+    scheme { id committedNok paidNok availableNok } municipality { number }
+    history { by role from to reason amountNok }"""
+    SUBMIT = f"""mutation($input: GrantApplicationInput!) {{
+      submitGrantApplication(input: $input) {{ {APPLICATION} }} }}"""
+    DECIDE = f"""mutation($id: ID!, $input: GrantDecisionInput!) {{
+      decideGrantApplication(id: $id, input: $input) {{ {APPLICATION} }} }}"""
+    START = f"mutation($id: ID!) {{ startGrantAssessment(id: $id) {{ {APPLICATION} }} }}"
+    PAY = f"""mutation($id: ID!, $amount: String!) {{
+      recordGrantPayment(id: $id, amountNok: $amount) {{ {APPLICATION} }} }}"""
+    SETTLE = f"mutation($id: ID!) {{ settleGrantApplication(id: $id) {{ {APPLICATION} }} }}"
+    RECLAIM = f"""mutation($id: ID!, $amount: String!, $reason: String!) {{
+      reclaimGrant(id: $id, amountNok: $amount, reason: $reason) {{ {APPLICATION} }} }}"""
+    ONE = f"query($id: ID!) {{ grantApplication(id: $id) {{ {APPLICATION} }} }}"
+    CREATE_SCHEME = """mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
+      id county budgetNok committedNok paidNok availableNok capPerEnrolmentNok } }"""
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        self.runtime = runtime
+
+    async def call(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The data of a call that must succeed."""
+        data, errors = await execute(schema, self.runtime, query, variables, roles)
+        if errors:
+            raise GraphQLError(errors)
+        assert data is not None
+        return data
+
+    async def error(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The extensions of the one error of a call that must fail."""
+        _, errors = await execute(schema, self.runtime, query, variables, roles)
+        assert len(errors) == 1, errors
+        return errors[0]["extensions"]
+
+    async def raw(
+        self, query: str, variables: dict[str, Any], roles: list[str] | None
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        return await execute(schema, self.runtime, query, variables, roles)
+
+    async def error_or_data(
+        self, query: str, variables: dict[str, Any], roles: list[str]
+    ) -> dict[str, Any]:
+        """The data of a call, or its one error's extensions."""
+        data, errors = await execute(schema, self.runtime, query, variables, roles)
+        return errors[0]["extensions"] if errors else data or {}
+
+    async def scheme(self, budget: str = "1000000", **fields: Any) -> str:
+        scheme = {"name": "Tilskudd", "year": 2018, "kind": "EMPLOYER_FURTHER_EDUCATION"}
+        scheme |= {"budgetNok": budget, **fields}
+        data = await self.call(self.CREATE_SCHEME, {"input": scheme}, DIRECTORATE)
+        return data["createGrantScheme"]["id"]
+
+    async def project_scheme(self, county: str = "11", budget: str = "1000000") -> str:
+        return await self.scheme(budget, kind="DEVELOPMENT_PROJECT", county=county)
+
+    async def deliver(self, topic: str, payload: Contract, municipality: str) -> bool:
+        raw = new_event(payload, municipality=municipality, producer="test").model_dump_json()
+        return await self.redeliver(topic, raw.encode())
+
+    async def redeliver(self, topic: str, raw: bytes) -> bool:
+        return await self.runtime.handle(topic, parse_event(raw))
+
+    async def enrolment(
+        self, municipality: str = ALTA, status: str = "ACTIVE", term: str = "2018H"
+    ) -> str:
+        enrolment_id = uuid.uuid4()
+        await self.deliver(
+            ENROLMENTS_TOPIC,
+            EnrolmentRegistered(
+                enrolment_id=enrolment_id,
+                offering_id=uuid.uuid4(),
+                programme_id=uuid.uuid4(),
+                institution_id="uis",
+                term=term,
+                municipality=municipality,
+                employee_ref=f"e-{enrolment_id}",
+                external_ref=enrolment_id.hex,
+                status=status,
+            ),
+            municipality,
+        )
+        return str(enrolment_id)
+
+    def withdrawal(self, enrolment_id: str, municipality: str = ALTA) -> bytes:
+        payload = EnrolmentWithdrawn(
+            enrolment_id=uuid.UUID(enrolment_id),
+            offering_id=uuid.uuid4(),
+            municipality=municipality,
+            previous_status="ACTIVE",
+            reason="moved away",
+        )
+        event = new_event(payload, municipality=municipality, producer="education")
+        return event.model_dump_json().encode()
+
+    async def withdraw(self, enrolment_id: str, municipality: str = ALTA) -> bool:
+        return await self.redeliver_enrolment(self.withdrawal(enrolment_id, municipality))
+
+    async def redeliver_enrolment(self, raw: bytes) -> bool:
+        return await self.redeliver(ENROLMENTS_TOPIC, raw)
+
+    async def complete(self, enrolment_id: str, municipality: str = ALTA) -> None:
+        payload = CourseCompleted(
+            enrolment_id=uuid.UUID(enrolment_id),
+            municipality=municipality,
+            credits=30,
+            completed_on=date(2019, 6, 15),
+        )
+        await self.deliver(ENROLMENTS_TOPIC, payload, municipality)
+
+    async def plan(self, municipalities: list[str], network_id: uuid.UUID) -> None:
+        payload = CompetencePlanInForce(
+            plan_id=uuid.uuid4(),
+            network_id=network_id,
+            county="11",
+            title="Kompetanseplan Rogaland",
+            municipalities=municipalities,
+            in_force_on=date(2018, 9, 1),
+        )
+        await self.deliver(PLANS_TOPIC, payload, municipalities[0])
+
+    async def project(
+        self,
+        municipalities: list[str],
+        network_id: uuid.UUID,
+        partner: str | None = "Universitetet i Stavanger",
+    ) -> str:
+        project_id = uuid.uuid4()
+        payload = DevelopmentProjectProposed(
+            project_id=project_id,
+            network_id=network_id,
+            county="11",
+            title="Felles fagteam",
+            municipalities=municipalities,
+            partner=partner,
+            proposed_on=date(2018, 10, 1),
+        )
+        await self.deliver(PROJECTS_TOPIC, payload, municipalities[0])
+        return str(project_id)
+
+    async def submit(
+        self, scheme_id: str, amount: str = "50000", roles: list[str] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        variables = {"input": self.application(scheme_id, amount, **fields)}
+        data = await self.call(self.SUBMIT, variables, roles or [_role(fields)])
+        return data["submitGrantApplication"]
+
+    async def decide(
+        self, application_id: str, outcome: str = "APPROVE", roles: list[str] | None = None, **kw
+    ) -> dict[str, Any]:
+        decision = {"outcome": outcome, "reason": "within the guidelines", **kw}
+        data = await self.call(self.DECIDE, {"id": application_id, "input": decision}, roles)
+        return data["decideGrantApplication"]
+
+    async def one(self, application_id: str) -> dict[str, Any]:
+        return (await self.call(self.ONE, {"id": application_id}, DIRECTORATE))["grantApplication"]
+
+    @staticmethod
+    def application(scheme_id: str, amount: str = "50000", **fields: Any) -> dict[str, Any]:
+        return {
+            "schemeId": scheme_id,
+            "municipality": ALTA,
+            "amountNok": amount,
+            "purpose": "Vikar, reise og litteratur",
+            **fields,
+        }
+
+    async def outbox_types(self) -> list[str]:
+        async with self.runtime.sessions() as session:
+            outbox = self.runtime.outbox
+            return list(await session.scalars(select(outbox.c.type).order_by(outbox.c.id)))
+
+    async def scheme_row(self, scheme_id: str) -> GrantScheme:
+        async with self.runtime.sessions() as session:
+            return await session.get_one(GrantScheme, uuid.UUID(scheme_id))
+
+
+def _role(fields: dict[str, Any]) -> str:
+    return f"municipality:{fields.get('municipality', ALTA)}"
+
+
+@pytest.fixture
+async def grants(tmp_path: Path) -> AsyncIterator[Grants]:
+    runtime = await migrated_runtime(create_runtime, "grants", sqlite_url(tmp_path, "grants"))
+    yield Grants(runtime)
+    await runtime.engine.dispose()
