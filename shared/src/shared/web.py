@@ -78,7 +78,7 @@ def create_service_app(
             asyncapi_json(runtime.broker, runtime.service), media_type="application/json"
         )
 
-    graphql = _counted(SubgraphApp(schema, runtime), runtime.service)
+    graphql = _Counted(SubgraphApp(schema, runtime), runtime.service)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -93,15 +93,20 @@ def create_service_app(
     return app
 
 
-def _counted(app: ASGIApp, service: str) -> ASGIApp:
-    """Counts calls, so tests and operators can see how many a gateway query cost."""
+class _Counted:
+    """Counts calls, so tests and operators can see how many a gateway query cost.
 
-    async def counted(scope: Scope, receive: Receive, send: Send) -> None:
+    A class, not a function: Starlette's Route treats a function as a request handler.
+    """
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            GRAPHQL_REQUESTS.labels(service, scope["method"]).inc()
-        await app(scope, receive, send)
-
-    return counted
+            GRAPHQL_REQUESTS.labels(self.service, scope["method"]).inc()
+        await self.app(scope, receive, send)
 
 
 async def _check(probe: object) -> str:
