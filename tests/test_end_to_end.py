@@ -206,17 +206,38 @@ def test_missing_or_forged_token_is_unauthenticated_and_nothing_stored(
 def test_stopped_service_gives_partial_data_with_unavailable(
     platform: Any, gateway: Client
 ) -> None:
+    platform["networks"].stop()
+    try:
+        body = gateway.call(
+            '{ municipality(number: "5601") { name enrolments { id } learningNetwork { name } } }',
+            role="directorate",
+        )
+    finally:
+        platform["networks"].start()
+        platform["networks"].wait_ready()
+    assert body["data"]["municipality"]["name"] == "Alta"
+    assert isinstance(body["data"]["municipality"]["enrolments"], list)
+    assert body["data"]["municipality"]["learningNetwork"] is None
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    assert error["extensions"]["service"] == "networks"
+    assert error["path"] == ["municipality", "learningNetwork"]
+
+
+def test_unavailable_non_null_field_nulls_its_parent_and_says_why(
+    platform: Any, gateway: Client
+) -> None:
+    # API.md makes grantEligibility non-null, so GraphQL's null propagation reaches the
+    # nullable municipality; the error still names the field and the service.
     platform["grants"].stop()
     try:
         body = gateway.call(
             '{ municipality(number: "5601") { name grantEligibility { status } } }',
             role="directorate",
         )
-        assert body["data"]["municipality"]["name"] == "Alta"
-        assert body["data"]["municipality"]["grantEligibility"] is None
-        error = body["errors"][0]
-        assert error["extensions"]["code"] == "UNAVAILABLE"
-        assert error["path"] == ["municipality", "grantEligibility"]
     finally:
         platform["grants"].start()
         platform["grants"].wait_ready()
+    assert body["data"] == {"municipality": None}
+    assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+    assert body["errors"][0]["path"] == ["municipality", "grantEligibility"]
