@@ -1,0 +1,1 @@
+"""The client-facing GraphQL gateway over the services' Federation-2 subgraphs."""
