@@ -224,3 +224,42 @@ async def test_only_one_relay_publishes_among_replicas(kafka_bootstrap: str, dat
         await replica.engine.dispose()
     # One leader (PostgreSQL advisory lock) keeps one municipality's events in order.
     assert sorted(r.relay.published for r in replicas) == [0, 20]
+
+
+async def test_an_effect_that_keeps_failing_is_dead_lettered_and_the_next_event_handled(
+    kafka_bootstrap: str, database: str
+) -> None:
+    topic = f"test.failing.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    runtime = await make_runtime(database, kafka_bootstrap, f"failing-{uuid.uuid4().hex[:6]}")
+    poison, good = registered(), registered()
+    handled: list[str] = []
+
+    async def effect(uow, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+        if event.payload.enrolment_id == poison.enrolment_id:
+            raise RuntimeError("cannot apply this one")
+        await uow.session.execute(
+            effects.insert().values(enrolment_id=str(event.payload.enrolment_id))
+        )
+        handled.append(str(event.payload.enrolment_id))
+
+    runtime.on_event(topic, effect)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    await runtime.broker.start()
+    try:
+        for payload in (poison, good):
+            raw = (
+                new_event(payload, municipality="5601", producer="test").model_dump_json().encode()
+            )
+            await producer.send_and_wait(topic, raw, key=b"5601")
+        async with asyncio.timeout(30):
+            while not handled:
+                await asyncio.sleep(0.1)
+        dead = await consume(kafka_bootstrap, dead_letter_topic(topic), 1)
+    finally:
+        await producer.stop()
+        await runtime.broker.stop()
+        await runtime.engine.dispose()
+    assert handled == [str(good.enrolment_id)]
+    assert "cannot apply this one" in dict(dead[0].headers)["dlq_reason"].decode()
