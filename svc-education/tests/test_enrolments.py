@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from shared.runtime import ServiceRuntime
-from shared.testing import execute, migrated_runtime, sqlite_url
-from svc_education.app import create_runtime
+from shared.testing import execute
 from svc_education.models import Enrolment, Institution, Offering, Programme
 from svc_education.schema import schema
 
@@ -22,13 +20,6 @@ mutation Register($input: [EnrolmentInput!]!) {
   }
 }"""
 UIS = ["institution:uis"]
-
-
-@pytest.fixture
-async def runtime(tmp_path: Path) -> ServiceRuntime:
-    runtime = await migrated_runtime(create_runtime, "education", sqlite_url(tmp_path, "education"))
-    yield runtime
-    await runtime.engine.dispose()
 
 
 async def offering(runtime: ServiceRuntime, seats: int, institution: str = "uis") -> str:
@@ -277,3 +268,26 @@ async def test_completions_record_credits_per_row(runtime: ServiceRuntime) -> No
     again, _ = await execute(schema, runtime, COMPLETE, {"input": rows[:1]}, UIS)
     assert again["recordCompletions"]["replayed"] == 1
     assert (await outbox_types(runtime)).count("CourseCompleted") == 1
+
+
+async def test_a_batch_of_5000_is_accepted_in_one_call(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=5000)
+    rows = [enrolment(offering_id, f"r{i}", employee=f"e{i}") for i in range(5000)]
+    data, errors = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    assert errors == []
+    assert data["registerEnrolments"]["accepted"] == 5000
+    assert await stored(runtime) == 5000
+    assert await pending_events(runtime) == 5000
+
+
+async def test_a_batch_over_5000_is_refused_whole(runtime: ServiceRuntime) -> None:
+    offering_id = await offering(runtime, seats=10)
+    rows = [enrolment(offering_id, f"r{i}") for i in range(5001)]
+    _, errors = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "input"}
+    completions = [
+        {"enrolmentId": str(uuid.uuid4()), "credits": 30, "completedOn": "2019-06-15"}
+    ] * 5001
+    _, errors = await execute(schema, runtime, COMPLETE, {"input": completions}, UIS)
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "input"}
+    assert (await stored(runtime), await pending_events(runtime)) == (0, 0)

@@ -1,10 +1,10 @@
-"""Education as a process: the catalogue, enrolments from universities."""
+"""Education as a process: catalogue, enrolments, service-support cohorts, workforce."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from shared.contracts.education import ENROLMENTS_TOPIC
+from shared.contracts.education import COHORTS_TOPIC, ENROLMENTS_TOPIC
 from shared.web import ServiceDefinition
 from svc_education import handlers
 from svc_education.models import Base
@@ -17,7 +17,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
-    published=(ENROLMENTS_TOPIC,),
+    published=(ENROLMENTS_TOPIC, COHORTS_TOPIC),
 )
 create_runtime = SERVICE.runtime
 create_app = SERVICE.app

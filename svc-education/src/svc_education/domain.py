@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -12,6 +14,10 @@ from shared.errors import BadUserInput, Conflict
 
 TERM = re.compile(r"^(?P<year>\d{4})(?P<season>[HV])$")
 MAX_BATCH = 5000
+
+
+class StudyLevel(StrEnum):
+    MASTER = "MASTER"
 
 
 class EnrolmentStatus(StrEnum):
@@ -67,15 +73,30 @@ def current_municipality(number: str) -> str:
 
 
 def check_references(row: EnrolmentRow) -> None:
-    if not row.external_ref.strip():
-        raise RowRejected("externalRef", "must not be empty")
-    if not row.employee_ref.strip():
-        raise RowRejected("employeeRef", "must not be empty")
-    if len(row.external_ref) > 200 or len(row.employee_ref) > 200:
-        raise RowRejected("externalRef", "references are at most 200 characters")
-    if re.fullmatch(r"\d{11}", row.employee_ref.strip()):
-        # A national identity number must never be stored; institutions send a pseudonym.
-        raise RowRejected("employeeRef", "looks like a national identity number; send a pseudonym")
+    reference_text(row.external_ref, "externalRef")
+    pseudonym(row.employee_ref, "employeeRef")
+
+
+def reference_text(ref: str, field: str) -> str:
+    """A client's own reference: not blank, at most 200 characters."""
+    if not ref.strip():
+        raise RowRejected(field, "must not be empty")
+    if len(ref) > 200:
+        raise RowRejected(field, "references are at most 200 characters")
+    return ref
+
+
+def pseudonym(ref: str, field: str) -> str:
+    """A reference to a person, which must never be a national identity number."""
+    reference_text(ref, field)
+    if re.fullmatch(r"\d{11}", ref.strip()):
+        raise RowRejected(field, "looks like a national identity number; send a pseudonym")
+    return ref
+
+
+def bad_input(error: RowRejected, prefix: str = "") -> BadUserInput:
+    """A row's rejection as the error of a whole call, its field under `prefix` (`rows[3].`)."""
+    return BadUserInput(prefix + error.field, error.reason)
 
 
 def seat_status(seats: int, taken: int) -> EnrolmentStatus:
@@ -119,3 +140,40 @@ def check_completion(row: CompletionRow, status: str, term: str, today: date) ->
 def term_start(term: str) -> date:
     year, season = int(term[:4]), term[4]
     return date(year, 8, 1) if season == "H" else date(year, 1, 1)
+
+
+def first_duplicate(values: Iterable[str]) -> str | None:
+    counts = Counter(values)
+    return next((value for value, n in counts.items() if n > 1), None)
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole to four decimals; None when there is no whole to share."""
+    return round(part / whole, 4) if whole else None
+
+
+@dataclass
+class EducationTotals:
+    """Enrolments of one county's municipalities, by status; credits earned by completions."""
+
+    enrolments: Counter[EnrolmentStatus] = field(default_factory=Counter)
+    credits: int = 0
+    municipalities: set[str] = field(default_factory=set)  # with an active or completed one
+
+    def add(self, municipality: str, status: str, enrolments: int, credits: int) -> None:
+        self.enrolments[EnrolmentStatus(status)] += enrolments
+        self.credits += credits
+        if status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED):
+            self.municipalities.add(municipality)
+
+
+def totals_by_county(
+    counts: Iterable[tuple[str, str, int, int]], counties: Iterable[str]
+) -> dict[str, EducationTotals]:
+    """(municipality, status, enrolments, credits) rows summed per county, every county shown."""
+    totals = {county: EducationTotals() for county in counties}
+    for municipality, status, enrolments, credits in counts:
+        found = reference.municipality(municipality)  # a later reform may have renumbered it
+        if found is not None and found.county in totals:
+            totals[found.county].add(found.number, status, enrolments, credits)
+    return totals

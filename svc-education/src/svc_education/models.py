@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+    Uuid,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.inbox import inbox_table
@@ -34,6 +44,9 @@ class Programme(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     credits: Mapped[int]
     theme: Mapped[str] = mapped_column(String(500))
+    semesters: Mapped[int] = mapped_column(default=2, server_default="2")
+    level: Mapped[str] = mapped_column(String(20), default="MASTER", server_default="MASTER")
+    free_for_participants: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Offering(Base):
@@ -71,3 +84,120 @@ class Enrolment(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(String(1000))
     credits: Mapped[int | None]
     completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class SupportCohort(Base):
+    """A service-support programme cohort: one county's services, one knowledge centre."""
+
+    __tablename__ = "support_cohorts"
+    __table_args__ = (Index("ix_support_cohorts_county_term", "county", "term"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    county: Mapped[str] = mapped_column(String(2))
+    term: Mapped[str] = mapped_column(String(5))
+    knowledge_centre: Mapped[str] = mapped_column(String(30))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class CohortGathering(Base):
+    __tablename__ = "support_gatherings"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "kind", "held_on", name="uq_support_gathering"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_cohorts.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date] = mapped_column(Date)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
+class CohortParticipation(Base):
+    """A municipality's service in a cohort; `participants` counts its participant rows."""
+
+    __tablename__ = "support_participations"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "municipality", name="uq_support_participation"),
+        Index("ix_support_participations_municipality", "municipality"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_cohorts.id"))
+    municipality: Mapped[str] = mapped_column(String(4))
+    head_count: Mapped[int]
+    participants: Mapped[int]
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    joined_by: Mapped[str] = mapped_column(String(200))
+
+
+class CohortParticipant(Base):
+    __tablename__ = "support_participants"
+
+    participation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("support_participations.id"), primary_key=True
+    )
+    employee_ref: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class EvaluationSubmission(Base):
+    """One posting of anonymous evaluation forms; its ref makes a re-post a replay."""
+
+    __tablename__ = "support_evaluation_submissions"
+
+    cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_cohorts.id"), primary_key=True)
+    submission_ref: Mapped[str] = mapped_column(String(200), primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class EvaluationResponse(Base):
+    """One participant's anonymous answers: nothing links it to a person or municipality."""
+
+    __tablename__ = "support_evaluation_responses"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cohort_id", "submission_ref"],
+            [
+                "support_evaluation_submissions.cohort_id",
+                "support_evaluation_submissions.submission_ref",
+            ],
+        ),
+        Index("ix_support_evaluation_responses_cohort", "cohort_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    cohort_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    submission_ref: Mapped[str] = mapped_column(String(200))
+    satisfaction: Mapped[int]
+    relevance: Mapped[int]
+    learning_outcome: Mapped[int]
+
+
+class WorkforceRecord(Base):
+    """A municipality's child-welfare workforce as of a date; replaced as a whole."""
+
+    __tablename__ = "workforce_records"
+
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class WorkforceMember(Base):
+    __tablename__ = "workforce_members"
+
+    municipality: Mapped[str] = mapped_column(
+        ForeignKey("workforce_records.municipality"), primary_key=True
+    )
+    employee_ref: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[str] = mapped_column(String(20))
+    education: Mapped[str] = mapped_column(String(20))

@@ -7,12 +7,21 @@ from datetime import date
 from enum import Enum
 
 import strawberry
+from strawberry.tools import merge_types
 
 from shared import reference
 from shared.errors import Forbidden, NotFound
 from shared.subgraph import context_of, federation_schema
-from svc_education import models, service
-from svc_education.domain import CompletionRow, EnrolmentRow
+from svc_education import domain, models, service, support_service, workforce_service
+from svc_education.domain import CompletionRow, EnrolmentRow, StudyLevel, share
+from svc_education.support_schema import CohortParticipation, SupportMutation, SupportQuery
+from svc_education.workforce_schema import (
+    WorkforceCompetence,
+    WorkforceMutation,
+    WorkforceQuery,
+)
+
+strawberry.enum(StudyLevel)
 
 
 @strawberry.federation.type(keys=["number"])
@@ -63,6 +72,26 @@ class Municipality:
             ]
         raise Forbidden(f"no access to municipality {self.number}'s enrolments")
 
+    @strawberry.field(description="The service's cohorts of the service-support programme.")
+    async def support_programme(self, info: strawberry.Info) -> list[CohortParticipation]:
+        ctx = context_of(info)
+        ctx.principal.require_municipality(self.number)
+        rows = await ctx.loader(
+            "participations_by_municipality",
+            lambda numbers: support_service.participations_by_municipality(ctx.runtime, numbers),
+        ).load(self.number)
+        return [CohortParticipation.from_row(row) for row in rows]
+
+    @strawberry.field(description="The recorded workforce; null until the municipality posts it.")
+    async def workforce(self, info: strawberry.Info) -> WorkforceCompetence | None:
+        ctx = context_of(info)
+        ctx.principal.require_municipality(self.number)
+        found = await ctx.loader(
+            "workforce_by_municipality",
+            lambda numbers: workforce_service.workforce_by_municipality(ctx.runtime, numbers),
+        ).load(self.number)
+        return WorkforceCompetence.of(found) if found else None
+
     @classmethod
     def resolve_reference(cls, number: str) -> Municipality:
         return cls(number=_municipality(number).number)
@@ -82,13 +111,26 @@ class Institution:
             raise NotFound(f"no institution has id {self.id}")
         return row.name
 
+    @strawberry.field(description="The institution's offerings (public), optionally of one term.")
+    async def offerings(self, info: strawberry.Info, term: str | None = None) -> list[Offering]:
+        ctx = context_of(info)
+        rows = await ctx.loader(
+            "offerings_by_institution",
+            lambda ids: service.offerings_by_institution(ctx.runtime, ids),
+        ).load(str(self.id))
+        term = service.term_filter(term) if term is not None else None
+        return [Offering.from_row(row) for row in rows if term in (None, row.term)]
+
 
 @strawberry.type
 class Programme:
     id: strawberry.ID
     name: str
-    credits: int
+    credits: int = strawberry.field(description="ECTS credits")
     theme: str
+    semesters: int
+    level: StudyLevel
+    free_for_participants: bool = strawberry.field(description="The state pays")
 
     @strawberry.field
     async def offerings(self, info: strawberry.Info) -> list[Offering]:
@@ -101,7 +143,13 @@ class Programme:
     @classmethod
     def from_row(cls, row: models.Programme) -> Programme:
         return cls(
-            id=strawberry.ID(str(row.id)), name=row.name, credits=row.credits, theme=row.theme
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            credits=row.credits,
+            theme=row.theme,
+            semesters=row.semesters,
+            level=StudyLevel(row.level),
+            free_for_participants=row.free_for_participants,
         )
 
 
@@ -125,6 +173,22 @@ class Offering:
     @strawberry.field
     def institution(self) -> Institution:
         return Institution(id=strawberry.ID(self.institution_id))
+
+    @strawberry.field
+    def seats_free(self) -> int:
+        return max(self.seats - self.seats_taken, 0)
+
+    @strawberry.field(description="Share of the seats taken (0–1)")
+    def utilisation(self) -> float:
+        return share(self.seats_taken, self.seats) or 0.0
+
+    @strawberry.field(description="Enrolments waiting for a seat")
+    async def waitlisted(self, info: strawberry.Info) -> int:
+        ctx = context_of(info)
+        return await ctx.loader(  # type: ignore[no-any-return]
+            "waitlisted_by_offering",
+            lambda ids: service.waitlisted_by_offering(ctx.runtime, ids),
+        ).load(uuid.UUID(str(self.id)))
 
     @classmethod
     def from_row(cls, row: models.Offering) -> Offering:
@@ -281,8 +345,37 @@ class EnrolmentInput:
     role: str | None = None
 
 
+@strawberry.type(description="A county's enrolments by status")
+class EducationTotals:
+    active: int
+    waitlisted: int
+    withdrawn: int
+    completed: int
+    credits_earned: int
+    municipalities_taking_part: int = strawberry.field(
+        description="Municipalities with an active or completed enrolment"
+    )
+    county_number: strawberry.Private[str]
+
+    @strawberry.field
+    def county(self) -> County:
+        return County(number=self.county_number)
+
+    @classmethod
+    def of(cls, county: str, totals: domain.EducationTotals) -> EducationTotals:
+        return cls(
+            active=totals.enrolments[domain.EnrolmentStatus.ACTIVE],
+            waitlisted=totals.enrolments[domain.EnrolmentStatus.WAITLISTED],
+            withdrawn=totals.enrolments[domain.EnrolmentStatus.WITHDRAWN],
+            completed=totals.enrolments[domain.EnrolmentStatus.COMPLETED],
+            credits_earned=totals.credits,
+            municipalities_taking_part=len(totals.municipalities),
+            county_number=county,
+        )
+
+
 @strawberry.type
-class Query:
+class CatalogueQuery:
     @strawberry.field(description="Finds a municipality by today's or a pre-2024 number.")
     def municipality(self, number: str) -> Municipality | None:
         found = reference.municipality(number)
@@ -308,6 +401,52 @@ class Query:
         ]
 
     @strawberry.field
+    async def programme(self, info: strawberry.Info, id: strawberry.ID) -> Programme | None:
+        row = await service.find(context_of(info).runtime, models.Programme, str(id))
+        return Programme.from_row(row) if row else None
+
+    @strawberry.field(description="The partner institutions (public).")
+    async def institutions(self, info: strawberry.Info) -> list[Institution]:
+        rows = await service.institutions(context_of(info).runtime)
+        return [Institution(id=strawberry.ID(row.id)) for row in rows]
+
+    @strawberry.field
+    async def institution(self, info: strawberry.Info, id: strawberry.ID) -> Institution | None:
+        row = await service.find(context_of(info).runtime, models.Institution, str(id))
+        return Institution(id=strawberry.ID(row.id)) if row else None
+
+    @strawberry.field(description="One offering (public) with its seat utilisation.")
+    async def offering(self, info: strawberry.Info, id: strawberry.ID) -> Offering | None:
+        row = await service.find(context_of(info).runtime, models.Offering, str(id))
+        return Offering.from_row(row) if row else None
+
+    @strawberry.field(description="Offerings (public), by institution, programme and term.")
+    async def offerings(
+        self,
+        info: strawberry.Info,
+        institution: strawberry.ID | None = None,
+        programme: strawberry.ID | None = None,
+        term: str | None = None,
+    ) -> list[Offering]:
+        rows = await service.find_offerings(
+            context_of(info).runtime,
+            str(institution) if institution is not None else None,
+            str(programme) if programme is not None else None,
+            term,
+        )
+        return [Offering.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Enrolments per county (public aggregate): every county, or the one asked "
+        "for; all terms, or one."
+    )
+    async def education_totals(
+        self, info: strawberry.Info, county: str | None = None, term: str | None = None
+    ) -> list[EducationTotals]:
+        totals = await service.education_totals(context_of(info).runtime, county, term)
+        return [EducationTotals.of(number, t) for number, t in totals.items()]
+
+    @strawberry.field
     async def enrolment(self, info: strawberry.Info, id: strawberry.ID) -> Enrolment:
         ctx = context_of(info)
         row = await service.enrolment(ctx.runtime, str(id))
@@ -321,7 +460,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class EnrolmentMutation:
     @strawberry.mutation(description="A partner institution creates one of its own offerings.")
     async def create_offering(self, info: strawberry.Info, input: OfferingInput) -> Offering:
         ctx = context_of(info)
@@ -386,4 +525,6 @@ def _county(number: str) -> reference.County:
     return found
 
 
+Query = merge_types("Query", (CatalogueQuery, SupportQuery, WorkforceQuery))
+Mutation = merge_types("Mutation", (EnrolmentMutation, SupportMutation, WorkforceMutation))
 schema = federation_schema(Query, Mutation)

@@ -6,10 +6,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import reference
 from shared.auth import Principal
 from shared.contracts.education import (
     CourseCompleted,
@@ -24,20 +26,25 @@ from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain import (
     MAX_BATCH,
     CompletionRow,
+    EducationTotals,
     EnrolmentRow,
     EnrolmentStatus,
     RowOutcome,
     RowRejected,
+    bad_input,
     check_completion,
     check_references,
     current_municipality,
     parse_term,
     seat_status,
+    totals_by_county,
     validate_seats,
     withdrawable,
     withdrawal_reason,
 )
 from svc_education.models import Enrolment, Institution, Offering, Programme
+
+Row = TypeVar("Row", Institution, Offering, Programme)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +63,7 @@ async def create_offering(
     try:
         term, seats = parse_term(term), validate_seats(seats)
     except RowRejected as error:
-        raise BadUserInput(error.field, error.reason) from error
+        raise bad_input(error) from error
     async with runtime.unit_of_work() as uow:
         programme = await uow.session.get(Programme, _uuid(programme_id, "programmeId"))
         if programme is None:
@@ -101,19 +108,10 @@ class _Batch:
     async def load(
         cls, session: AsyncSession, institution: str, rows: Sequence[EnrolmentRow]
     ) -> _Batch:
-        refs = {row.external_ref for row in rows}
-        known = {
-            e.external_ref: e
-            for e in await rows_where_in(
-                session,
-                Enrolment,
-                Enrolment.external_ref,
-                refs,
-                Enrolment.institution_id == institution,
-            )
-        }
         ids = {i for i in (_maybe_uuid(row.offering_id) for row in rows) if i is not None}
-        # Locked in id order (PostgreSQL FOR UPDATE): concurrent batches never oversell seats.
+        # Locked first, in id order (PostgreSQL FOR UPDATE): concurrent batches on one offering
+        # run one after the other, so seats are never oversold and a retried batch still in
+        # flight finds the first one's rows: a replay, not a rejection or a constraint failure.
         offerings = {
             o.id: o
             for o in (
@@ -128,6 +126,17 @@ class _Batch:
         foreign = sorted({o.institution_id for o in offerings.values()} - {institution})
         if foreign:
             raise Forbidden(f"institution {institution} may only post to its own offerings")
+        refs = {row.external_ref for row in rows}
+        known = {
+            e.external_ref: e
+            for e in await rows_where_in(
+                session,
+                Enrolment,
+                Enrolment.external_ref,
+                refs,
+                Enrolment.institution_id == institution,
+            )
+        }
         employees = {row.employee_ref for row in rows}
         active = await rows_where_in(
             session,
@@ -345,6 +354,20 @@ async def programmes(runtime: ServiceRuntime) -> list[Programme]:
         return list(await session.scalars(select(Programme).order_by(Programme.name)))
 
 
+async def find(runtime: ServiceRuntime, model: type[Row], key: str) -> Row | None:
+    """One row by its primary key as a client wrote it; None for a malformed id too."""
+    parsed = key if model is Institution else _maybe_uuid(key)
+    if parsed is None:
+        return None
+    async with runtime.sessions() as session:
+        return await session.get(model, parsed)
+
+
+async def institutions(runtime: ServiceRuntime) -> list[Institution]:
+    async with runtime.sessions() as session:
+        return list(await session.scalars(select(Institution).order_by(Institution.name)))
+
+
 async def programmes_by_id(
     runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
 ) -> list[Programme | None]:
@@ -371,6 +394,71 @@ async def offerings_by_programme(
     )
 
 
+async def offerings_by_institution(
+    runtime: ServiceRuntime, institution_ids: Sequence[str]
+) -> list[list[Offering]]:
+    return await many_per_key(
+        runtime.sessions, Offering, Offering.institution_id, institution_ids, Offering.term
+    )
+
+
+async def find_offerings(
+    runtime: ServiceRuntime,
+    institution: str | None,
+    programme_id: str | None,
+    term: str | None,
+) -> list[Offering]:
+    """The public offering list, filtered by any of institution, programme and term."""
+    query = select(Offering).order_by(Offering.term, Offering.institution_id, Offering.id)
+    if institution is not None:
+        query = query.where(Offering.institution_id == institution)
+    if programme_id is not None:
+        query = query.where(Offering.programme_id == _uuid(programme_id, "programme"))
+    if term is not None:
+        query = query.where(Offering.term == term_filter(term))
+    async with runtime.sessions() as session:
+        return list(await session.scalars(query))
+
+
+async def waitlisted_by_offering(
+    runtime: ServiceRuntime, offering_ids: Sequence[uuid.UUID]
+) -> list[int]:
+    query = (
+        select(Enrolment.offering_id, func.count())
+        .where(
+            Enrolment.offering_id.in_(offering_ids),
+            Enrolment.status == EnrolmentStatus.WAITLISTED,
+        )
+        .group_by(Enrolment.offering_id)
+    )
+    async with runtime.sessions() as session:
+        counts = dict((await session.execute(query)).all())
+    return [counts.get(i, 0) for i in offering_ids]
+
+
+async def education_totals(
+    runtime: ServiceRuntime, county: str | None, term: str | None
+) -> dict[str, EducationTotals]:
+    """Per county (all, or the one asked for): one grouped query over all enrolments."""
+    counties = [c.number for c in reference.counties()]
+    if county is not None:
+        found = reference.county(county)
+        if found is None:
+            raise BadUserInput("county", f"no county has number {county.strip()!r}")
+        counties = [found.number]
+    query = select(
+        Enrolment.municipality,
+        Enrolment.status,
+        func.count(),
+        func.coalesce(func.sum(Enrolment.credits), 0),
+    ).group_by(Enrolment.municipality, Enrolment.status)
+    if term is not None:
+        query = query.where(Enrolment.term == term_filter(term))
+    async with runtime.sessions() as session:
+        counts = (await session.execute(query)).all()
+    return totals_by_county(counts, counties)
+
+
 async def enrolments_by_municipality(
     runtime: ServiceRuntime, numbers: Sequence[str]
 ) -> list[list[Enrolment]]:
@@ -392,6 +480,14 @@ def _maybe_uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except (ValueError, AttributeError):
         return None
+
+
+def term_filter(term: str) -> str:
+    """A term as a query filter: a malformed one is the client's error."""
+    try:
+        return parse_term(term)
+    except RowRejected as error:
+        raise bad_input(error) from error
 
 
 def _uuid(value: str, field: str) -> uuid.UUID:

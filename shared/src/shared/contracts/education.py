@@ -1,4 +1,4 @@
-"""Events education publishes: enrolments and completions from partner institutions."""
+"""Events education publishes: enrolments and completions, service-support cohorts."""
 
 from __future__ import annotations
 
@@ -58,4 +58,36 @@ class CourseCompleted(Contract):
     enrolment_id: uuid.UUID
     municipality: str = Field(pattern=r"^\d{4}$")
     credits: int = Field(ge=0, le=30)
+    completed_on: date
+
+
+COHORTS_TOPIC = "education.cohorts.v1"
+
+
+@contract(COHORTS_TOPIC)
+class CohortJoined(Contract):
+    """A municipality's service joined a service-support cohort (again: the latest figures)."""
+
+    cohort_id: uuid.UUID
+    county: str = Field(pattern=r"^\d{2}$")
+    term: str = Field(pattern=r"^\d{4}[HV]$")
+    knowledge_centre: str = Field(min_length=1)
+    starts_on: date
+    ends_on: date
+    municipality: str = Field(pattern=r"^\d{4}$")
+    head_count: int = Field(ge=1)
+    participants: int = Field(ge=1)
+
+
+@contract(COHORTS_TOPIC)
+class CohortCompleted(Contract):
+    """A cohort ended; one event per municipality that took part."""
+
+    cohort_id: uuid.UUID
+    county: str = Field(pattern=r"^\d{2}$")
+    term: str = Field(pattern=r"^\d{4}[HV]$")
+    knowledge_centre: str = Field(min_length=1)
+    municipality: str = Field(pattern=r"^\d{4}$")
+    head_count: int = Field(ge=1)
+    participants: int = Field(ge=1)
     completed_on: date

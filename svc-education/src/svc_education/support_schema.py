@@ -1,0 +1,340 @@
+"""The service-support programme (Tjenestestøtteprogrammet) in education's subgraph."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from shared.subgraph import context_of
+from svc_education import models, support_service
+from svc_education.domain import share
+from svc_education.support_domain import (
+    CohortStatus,
+    GatheringKind,
+    KnowledgeCentre,
+    Participant,
+    ParticipantRole,
+    Scores,
+)
+
+if TYPE_CHECKING:
+    from svc_education.schema import County, Municipality
+
+strawberry.enum(KnowledgeCentre, description="The regional knowledge centres that run cohorts")
+strawberry.enum(CohortStatus)
+strawberry.enum(GatheringKind, description="Joint, leaders-only, or supervision between them")
+strawberry.enum(ParticipantRole)
+
+
+@strawberry.type
+class CohortGathering:
+    kind: GatheringKind
+    held_on: date = strawberry.field(name="date")
+
+
+@strawberry.type(description="Anonymous answers on 1–5 scales; means hidden below 3 answers")
+class CohortEvaluation:
+    responses: int
+    satisfaction: float | None
+    relevance: float | None
+    learning_outcome: float | None
+
+
+@strawberry.type(description="A cohort of one county's services, run by a knowledge centre")
+class SupportCohort:
+    id: strawberry.ID
+    term: str = strawberry.field(description="The term it starts in, e.g. 2018H")
+    knowledge_centre: KnowledgeCentre
+    starts_on: date
+    ends_on: date
+    status: CohortStatus
+    completed_at: datetime | None
+    county_number: strawberry.Private[str]
+
+    @strawberry.field
+    def knowledge_centre_name(self) -> str:
+        return self.knowledge_centre.display_name
+
+    @strawberry.field
+    def county(self) -> Annotated[County, strawberry.lazy("svc_education.schema")]:
+        from svc_education.schema import County
+
+        return County(number=self.county_number)
+
+    @strawberry.field
+    async def gatherings(self, info: strawberry.Info) -> list[CohortGathering]:
+        ctx = context_of(info)
+        rows = await ctx.loader(
+            "gatherings_by_cohort",
+            lambda ids: support_service.gatherings_by_cohort(ctx.runtime, ids),
+        ).load(self._id)
+        return [CohortGathering(kind=GatheringKind(r.kind), held_on=r.held_on) for r in rows]
+
+    @strawberry.field(description="Municipalities whose services joined")
+    async def municipality_count(self, info: strawberry.Info) -> int:
+        return len(await self._participations(info))
+
+    @strawberry.field(description="Employees of the services that joined")
+    async def head_count(self, info: strawberry.Info) -> int:
+        return sum(p.head_count for p in await self._participations(info))
+
+    @strawberry.field
+    async def participant_count(self, info: strawberry.Info) -> int:
+        return sum(p.participants for p in await self._participations(info))
+
+    @strawberry.field(description="Participants per employee of the joined services (0–1)")
+    async def employee_share(self, info: strawberry.Info) -> float | None:
+        rows = await self._participations(info)
+        return share(sum(p.participants for p in rows), sum(p.head_count for p in rows))
+
+    @strawberry.field(description="The participations the caller may see (a token is required)")
+    async def participations(self, info: strawberry.Info) -> list[CohortParticipation]:
+        principal = context_of(info).principal
+        principal.require_authenticated()
+        return [
+            CohortParticipation.from_row(p)
+            for p in await self._participations(info)
+            if principal.may_see_municipality(p.municipality)
+        ]
+
+    @strawberry.field
+    async def evaluation(self, info: strawberry.Info) -> CohortEvaluation:
+        ctx = context_of(info)
+        sums = await ctx.loader(
+            "evaluations_by_cohort",
+            lambda ids: support_service.evaluations_by_cohort(ctx.runtime, ids),
+        ).load(self._id)
+        return CohortEvaluation(
+            responses=sums.responses,
+            satisfaction=sums.mean(sums.satisfaction),
+            relevance=sums.mean(sums.relevance),
+            learning_outcome=sums.mean(sums.learning_outcome),
+        )
+
+    @property
+    def _id(self) -> uuid.UUID:
+        return uuid.UUID(str(self.id))
+
+    async def _participations(self, info: strawberry.Info) -> list[models.CohortParticipation]:
+        ctx = context_of(info)
+        return await ctx.loader(  # type: ignore[no-any-return]
+            "participations_by_cohort",
+            lambda ids: support_service.participations_by_cohort(ctx.runtime, ids),
+        ).load(self._id)
+
+    @classmethod
+    def from_row(cls, row: models.SupportCohort) -> SupportCohort:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            term=row.term,
+            knowledge_centre=KnowledgeCentre(row.knowledge_centre),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            status=CohortStatus(row.status),
+            completed_at=row.completed_at,
+            county_number=row.county,
+        )
+
+
+@strawberry.type
+class CohortParticipant:
+    employee_ref: str = strawberry.field(description="The municipality's pseudonymous id")
+    role: ParticipantRole
+
+
+@strawberry.type(description="A municipality's service in a cohort, all its employees committed")
+class CohortParticipation:
+    id: strawberry.ID
+    head_count: int = strawberry.field(description="Employees of the service")
+    participant_count: int
+    joined_at: datetime = strawberry.field(description="When the figures were last posted")
+    cohort_id: strawberry.Private[uuid.UUID]
+    municipality_number: strawberry.Private[str]
+
+    @strawberry.field(description="Participants per employee of the service (0–1)")
+    def employee_share(self) -> float:
+        return share(self.participant_count, self.head_count) or 0.0
+
+    @strawberry.field
+    async def cohort(self, info: strawberry.Info) -> SupportCohort:
+        ctx = context_of(info)
+        row = await ctx.loader(
+            "cohorts_by_id", lambda ids: support_service.cohorts_by_id(ctx.runtime, ids)
+        ).load(self.cohort_id)
+        return SupportCohort.from_row(row)
+
+    @strawberry.field
+    def municipality(self) -> Annotated[Municipality, strawberry.lazy("svc_education.schema")]:
+        from svc_education.schema import Municipality
+
+        return Municipality(number=self.municipality_number)
+
+    @strawberry.field
+    async def participants(self, info: strawberry.Info) -> list[CohortParticipant]:
+        return [
+            CohortParticipant(employee_ref=r.employee_ref, role=ParticipantRole(r.role))
+            for r in await self._participants(info)
+        ]
+
+    @strawberry.field
+    async def leader_count(self, info: strawberry.Info) -> int:
+        return sum(1 for r in await self._participants(info) if r.role == ParticipantRole.LEADER)
+
+    async def _participants(self, info: strawberry.Info) -> list[models.CohortParticipant]:
+        ctx = context_of(info)
+        return await ctx.loader(  # type: ignore[no-any-return]
+            "participants_by_participation",
+            lambda ids: support_service.participants_by_participation(ctx.runtime, ids),
+        ).load(uuid.UUID(str(self.id)))
+
+    @classmethod
+    def from_row(cls, row: models.CohortParticipation) -> CohortParticipation:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            head_count=row.head_count,
+            participant_count=row.participants,
+            joined_at=row.joined_at,
+            cohort_id=row.cohort_id,
+            municipality_number=row.municipality,
+        )
+
+
+@strawberry.input
+class SupportCohortInput:
+    county: str
+    knowledge_centre: KnowledgeCentre
+    starts_on: date
+    ends_on: date = strawberry.field(description="3–4 months after startsOn, inclusive")
+
+
+@strawberry.input
+class CohortGatheringInput:
+    cohort_id: strawberry.ID
+    kind: GatheringKind
+    held_on: date = strawberry.field(name="date", description="Within the cohort's period")
+
+
+@strawberry.input
+class CohortParticipantInput:
+    employee_ref: str = strawberry.field(
+        description="The municipality's pseudonymous id; never a national identity number"
+    )
+    role: ParticipantRole
+
+
+@strawberry.input
+class CohortJoinInput:
+    cohort_id: strawberry.ID
+    municipality: str
+    head_count: int = strawberry.field(
+        description="Employees of the service; all of them commit to take part"
+    )
+    participants: list[CohortParticipantInput]
+
+
+@strawberry.input
+class EvaluationResponseInput:
+    satisfaction: int
+    relevance: int
+    learning_outcome: int
+
+
+@strawberry.input
+class CohortEvaluationsInput:
+    cohort_id: strawberry.ID
+    submission_ref: str = strawberry.field(
+        description="The poster's name for this set of forms: posting it again is a replay"
+    )
+    responses: list[EvaluationResponseInput]
+
+
+@strawberry.type
+class SupportQuery:
+    @strawberry.field(description="Service-support cohorts (public), by county and term.")
+    async def support_cohorts(
+        self, info: strawberry.Info, county: str | None = None, term: str | None = None
+    ) -> list[SupportCohort]:
+        rows = await support_service.find_cohorts(context_of(info).runtime, county, term)
+        return [SupportCohort.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def support_cohort(
+        self, info: strawberry.Info, id: strawberry.ID
+    ) -> SupportCohort | None:
+        row = await support_service.cohort(context_of(info).runtime, str(id))
+        return SupportCohort.from_row(row) if row else None
+
+
+@strawberry.type
+class SupportMutation:
+    @strawberry.mutation(description="The directorate creates a cohort for a county.")
+    async def create_support_cohort(
+        self, info: strawberry.Info, input: SupportCohortInput
+    ) -> SupportCohort:
+        ctx = context_of(info)
+        row = await support_service.create_cohort(
+            ctx.runtime,
+            ctx.principal,
+            input.county,
+            input.knowledge_centre,
+            input.starts_on,
+            input.ends_on,
+        )
+        return SupportCohort.from_row(row)
+
+    @strawberry.mutation(
+        description="The directorate adds a gathering; adding it again is a no-op."
+    )
+    async def add_cohort_gathering(
+        self, info: strawberry.Info, input: CohortGatheringInput
+    ) -> SupportCohort:
+        ctx = context_of(info)
+        row = await support_service.add_gathering(
+            ctx.runtime, ctx.principal, str(input.cohort_id), input.kind, input.held_on
+        )
+        return SupportCohort.from_row(row)
+
+    @strawberry.mutation(description="The directorate completes a cohort once it has ended.")
+    async def complete_support_cohort(
+        self, info: strawberry.Info, id: strawberry.ID
+    ) -> SupportCohort:
+        ctx = context_of(info)
+        row = await support_service.complete_cohort(ctx.runtime, ctx.principal, str(id))
+        return SupportCohort.from_row(row)
+
+    @strawberry.mutation(
+        description="A municipality's service joins a cohort of its county; joining again "
+        "replaces its head count and participants."
+    )
+    async def join_support_cohort(
+        self, info: strawberry.Info, input: CohortJoinInput
+    ) -> CohortParticipation:
+        ctx = context_of(info)
+        row = await support_service.join_cohort(
+            ctx.runtime,
+            ctx.principal,
+            str(input.cohort_id),
+            input.municipality,
+            input.head_count,
+            [Participant(p.employee_ref, p.role) for p in input.participants],
+        )
+        return CohortParticipation.from_row(row)
+
+    @strawberry.mutation(
+        description="Anonymous evaluation forms, posted by the directorate or the knowledge "
+        "centre running the cohort (its machine client, institution:<centre>)."
+    )
+    async def record_cohort_evaluations(
+        self, info: strawberry.Info, input: CohortEvaluationsInput
+    ) -> SupportCohort:
+        ctx = context_of(info)
+        responses = [
+            Scores(r.satisfaction, r.relevance, r.learning_outcome) for r in input.responses
+        ]
+        row = await support_service.record_evaluations(
+            ctx.runtime, ctx.principal, str(input.cohort_id), input.submission_ref, responses
+        )
+        return SupportCohort.from_row(row)

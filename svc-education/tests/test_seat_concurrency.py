@@ -1,0 +1,78 @@
+"""Seat locking across replicas, on real PostgreSQL: two engines are two service replicas."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from shared.auth import Principal
+from shared.runtime import ServiceRuntime
+from shared.testing import migrated_runtime
+from svc_education import service
+from svc_education.app import create_runtime
+from svc_education.domain import EnrolmentRow, EnrolmentStatus, RowOutcome
+from svc_education.models import Enrolment, Offering
+
+pytestmark = pytest.mark.integration
+
+UIS = Principal(subject="uis-client", roles=frozenset({"institution:uis"}))
+LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
+
+
+@pytest.fixture
+async def replicas(new_database: Callable[[str], str]) -> AsyncIterator[list[ServiceRuntime]]:
+    url = new_database("education")
+    runtimes = [await migrated_runtime(create_runtime, "education", url) for _ in range(2)]
+    yield runtimes
+    for runtime in runtimes:
+        await runtime.engine.dispose()
+
+
+def batch(offering_id: uuid.UUID, call: int, size: int) -> list[EnrolmentRow]:
+    return [
+        EnrolmentRow(str(offering_id), "5601", f"e-{call}-{i}", f"r-{call}-{i}", None)
+        for i in range(size)
+    ]
+
+
+async def count(runtime: ServiceRuntime, status: EnrolmentStatus) -> int:
+    async with runtime.sessions() as session:
+        return await session.scalar(
+            select(func.count()).select_from(Enrolment).where(Enrolment.status == status)
+        )
+
+
+async def test_fifty_concurrent_batches_never_exceed_the_seats(
+    replicas: list[ServiceRuntime],
+) -> None:
+    seats = 40
+    offering = await service.create_offering(replicas[0], UIS, LAW, "2018H", seats)
+    results = await asyncio.gather(
+        *(
+            service.register_enrolments(replicas[call % 2], UIS, batch(offering.id, call, 5))
+            for call in range(50)
+        )
+    )
+    outcomes = [row.outcome for rows in results for row in rows]
+    assert outcomes.count(RowOutcome.ACCEPTED) == seats
+    assert outcomes.count(RowOutcome.WAITLISTED) == 250 - seats
+    async with replicas[1].sessions() as session:
+        stored = await session.get(Offering, offering.id)
+    assert stored.seats_taken == seats
+    assert await count(replicas[1], EnrolmentStatus.ACTIVE) == seats
+
+
+async def test_a_batch_retried_while_in_flight_is_a_replay(replicas: list[ServiceRuntime]) -> None:
+    offering = await service.create_offering(replicas[0], UIS, LAW, "2018H", 100)
+    rows = batch(offering.id, 0, 20)
+    results = await asyncio.gather(
+        *(service.register_enrolments(replicas[i % 2], UIS, rows) for i in range(10))
+    )
+    outcomes = Counter(frozenset(row.outcome for row in result) for result in results)
+    assert outcomes == {frozenset({RowOutcome.ACCEPTED}): 1, frozenset({RowOutcome.REPLAYED}): 9}
+    assert await count(replicas[0], EnrolmentStatus.ACTIVE) == 20
