@@ -32,3 +32,16 @@ async def test_concurrent_increments_on_sqlite_are_not_lost(tmp_path: Path) -> N
     async with sessions() as session:
         assert await session.scalar(select(counters.c.n)) == 20
     await engine.dispose()
+
+
+async def test_a_read_runs_while_a_write_transaction_is_open(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(counters.insert().values(id=1, n=0))
+    sessions = session_factory(engine)
+    async with transaction(sessions) as writing:
+        await writing.execute(update(counters).values(n=1))
+        async with sessions() as reading:  # would wait for the write lock if reads took it
+            assert await asyncio.wait_for(reading.scalar(select(counters.c.n)), 5) == 0
+    await engine.dispose()

@@ -73,6 +73,20 @@ class Principal:
             or found.county in self.counties
         )
 
+    def require_directorate(self) -> None:
+        self.require_authenticated()
+        if not self.is_directorate:
+            raise Forbidden("this operation is for the directorate")
+
+    def require_acting_for(self, municipality: str) -> None:
+        """The municipality itself writes its own data; the directorate may do everything.
+
+        A county governor sees its municipalities' data but does not write it.
+        """
+        self.require_authenticated()
+        if not (self.is_directorate or municipality in self.municipalities):
+            raise Forbidden(f"only municipality {municipality} itself may do this")
+
     def require_municipality(self, number: str) -> None:
         self.require_authenticated()
         if not self.may_see_municipality(number):

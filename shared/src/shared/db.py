@@ -49,10 +49,15 @@ def _sqlite_pragmas(dbapi_connection: object, _: object) -> None:
     cursor.close()
 
 
+WRITE_TRANSACTION = {"sqlite_begin_immediate": True}
+
+
 def _begin_immediate(connection: Connection) -> None:
-    # Takes the write lock at the start: transactions on one SQLite file run one at a time,
-    # which is what row locks give on PostgreSQL for the rows a use case touches.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock at the start: writers on one SQLite file run
+    # one at a time, which is what row locks give on PostgreSQL. Reads begin deferred and run
+    # side by side (WAL).
+    immediate = connection.get_execution_options().get("sqlite_begin_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
@@ -61,8 +66,9 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
 
 @asynccontextmanager
 async def transaction(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commits on success, rolls back on any error."""
+    """One writing transaction: commits on success, rolls back on any error."""
     async with sessions() as session, session.begin():
+        await session.connection(execution_options=WRITE_TRANSACTION)
         yield session
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from shared.db import SessionFactory, create_engine, session_factory
+from shared.db import WRITE_TRANSACTION, SessionFactory, create_engine, session_factory
 from shared.events import Contract, Envelope, ReceivedEvent, new_event
 from shared.inbox import claim, recorded
 from shared.messaging import create_broker, subscribe
@@ -35,6 +35,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         await self.session.begin()
+        await self.session.connection(execution_options=WRITE_TRANSACTION)
         return self
 
     async def __aexit__(

@@ -15,7 +15,6 @@ from shared.contracts.education import CohortCompleted, CohortJoined
 from shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 from shared.queries import many_per_key, one_per_key
 from shared.runtime import ServiceRuntime, UnitOfWork
-from svc_education.access import require_acting_for, require_directorate
 from svc_education.models import (
     CohortGathering,
     CohortParticipant,
@@ -51,7 +50,7 @@ async def create_cohort(
     starts_on: date,
     ends_on: date,
 ) -> SupportCohort:
-    require_directorate(principal)
+    principal.require_directorate()
     cohort = SupportCohort(
         id=uuid.uuid4(),
         county=cohort_county(county),
@@ -76,7 +75,7 @@ async def add_gathering(
     held_on: date,
 ) -> SupportCohort:
     """Adds a gathering; the same kind on the same date again is a replay."""
-    require_directorate(principal)
+    principal.require_directorate()
     async with runtime.unit_of_work() as uow:
         cohort = await _locked_cohort(uow.session, cohort_id)
         require_open(cohort.status)
@@ -106,7 +105,7 @@ async def complete_cohort(
     runtime: ServiceRuntime, principal: Principal, cohort_id: str
 ) -> SupportCohort:
     """Completes an ended cohort; every municipality that took part hears of it."""
-    require_directorate(principal)
+    principal.require_directorate()
     async with runtime.unit_of_work() as uow:
         cohort = await _locked_cohort(uow.session, cohort_id)
         require_open(cohort.status)
@@ -136,7 +135,7 @@ async def join_cohort(
     found = reference.municipality(municipality)
     if found is None:
         raise BadUserInput("municipality", f"no municipality has number {municipality.strip()!r}")
-    require_acting_for(principal, found.number)
+    principal.require_acting_for(found.number)
     async with runtime.unit_of_work() as uow:
         cohort = await _locked_cohort(uow.session, cohort_id)
         require_open(cohort.status)

@@ -16,7 +16,6 @@ from shared.auth import Principal
 from shared.errors import BadUserInput, Forbidden
 from shared.queries import many_per_key
 from shared.runtime import ServiceRuntime
-from svc_education.access import require_acting_for, require_directorate
 from svc_education.domain import EnrolmentStatus
 from svc_education.models import Enrolment, WorkforceMember, WorkforceRecord
 from svc_education.workforce_domain import (
@@ -60,7 +59,7 @@ async def record_workforce(
     found = reference.municipality(municipality)
     if found is None:
         raise BadUserInput("municipality", f"no municipality has number {municipality.strip()!r}")
-    require_acting_for(principal, found.number)
+    principal.require_acting_for(found.number)
     check_workforce(as_of, members, datetime.now(UTC).date())
     async with runtime.unit_of_work() as uow:
         record = await uow.session.get(WorkforceRecord, found.number, with_for_update=True)
@@ -123,7 +122,7 @@ async def workforce_report(
     """National figures for the directorate; a county's for it and its county governor."""
     principal.require_authenticated()
     if county is None:
-        require_directorate(principal)
+        principal.require_directorate()
     else:
         found = reference.county(county)
         if found is None:

@@ -90,9 +90,7 @@ async def create_scheme(
     county: str | None,
     cap_per_enrolment_nok: str | None = None,
 ) -> GrantScheme:
-    principal.require_authenticated()
-    if not principal.is_directorate:
-        raise Forbidden("only the directorate creates grant schemes")
+    principal.require_directorate()
     budget = parse_nok(budget_nok, "budgetNok")
     cap = _optional_nok(cap_per_enrolment_nok, "capPerEnrolmentNok")
     terms = domain.validate_scheme(name, year, budget, kind, county, cap)
