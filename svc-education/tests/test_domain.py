@@ -13,8 +13,8 @@ from svc_education.domain import (
     parse_term,
     seat_status,
 )
-from svc_education.support_domain import add_months, cohort_term
-from svc_education.workforce_domain import Education, Figures, Position, count
+from svc_education.domain.support import add_months, cohort_term
+from svc_education.domain.workforce import Education, Figures, Position, count
 
 
 def row(**overrides: str) -> EnrolmentRow:

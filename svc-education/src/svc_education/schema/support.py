@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from shared.subgraph import context_of
-from svc_education import models, support_service
+from svc_education import models
 from svc_education.domain import share
-from svc_education.support_domain import (
+from svc_education.domain.support import (
     CohortStatus,
     GatheringKind,
     KnowledgeCentre,
@@ -19,6 +19,7 @@ from svc_education.support_domain import (
     ParticipantRole,
     Scores,
 )
+from svc_education.service import support as support_service
 
 if TYPE_CHECKING:
     from svc_education.schema import County, Municipality

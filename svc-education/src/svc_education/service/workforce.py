@@ -17,8 +17,7 @@ from shared.errors import BadUserInput, Forbidden
 from shared.queries import many_per_key
 from shared.runtime import ServiceRuntime
 from svc_education.domain import EnrolmentStatus
-from svc_education.models import Enrolment, WorkforceMember, WorkforceRecord
-from svc_education.workforce_domain import (
+from svc_education.domain.workforce import (
     Education,
     Figures,
     Member,
@@ -26,6 +25,7 @@ from svc_education.workforce_domain import (
     check_workforce,
     count,
 )
+from svc_education.models import Enrolment, WorkforceMember, WorkforceRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,16 +15,7 @@ from shared.contracts.education import CohortCompleted, CohortJoined
 from shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 from shared.queries import many_per_key, one_per_key
 from shared.runtime import ServiceRuntime, UnitOfWork
-from svc_education.models import (
-    CohortGathering,
-    CohortParticipant,
-    CohortParticipation,
-    EvaluationResponse,
-    EvaluationSubmission,
-    SupportCohort,
-)
-from svc_education.service import term_filter
-from svc_education.support_domain import (
+from svc_education.domain.support import (
     CohortStatus,
     GatheringKind,
     KnowledgeCentre,
@@ -40,6 +31,15 @@ from svc_education.support_domain import (
     require_open,
     submission_ref,
 )
+from svc_education.models import (
+    CohortGathering,
+    CohortParticipant,
+    CohortParticipation,
+    EvaluationResponse,
+    EvaluationSubmission,
+    SupportCohort,
+)
+from svc_education.service import term_filter
 
 
 async def create_cohort(

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from shared.subgraph import context_of
-from svc_education import workforce_service
-from svc_education.workforce_domain import Education, Figures, Member, Position
-from svc_education.workforce_service import Report, Workforce
+from svc_education.domain.workforce import Education, Figures, Member, Position
+from svc_education.service import workforce as workforce_service
+from svc_education.service.workforce import Report, Workforce
 
 if TYPE_CHECKING:
     from svc_education.schema import County, Municipality

@@ -12,14 +12,16 @@ from strawberry.tools import merge_types
 from shared import reference
 from shared.errors import Forbidden, NotFound
 from shared.subgraph import context_of, federation_schema
-from svc_education import domain, models, service, support_service, workforce_service
+from svc_education import domain, models, service
 from svc_education.domain import CompletionRow, EnrolmentRow, StudyLevel, share
-from svc_education.support_schema import CohortParticipation, SupportMutation, SupportQuery
-from svc_education.workforce_schema import (
+from svc_education.schema.support import CohortParticipation, SupportMutation, SupportQuery
+from svc_education.schema.workforce import (
     WorkforceCompetence,
     WorkforceMutation,
     WorkforceQuery,
 )
+from svc_education.service import support as support_service
+from svc_education.service import workforce as workforce_service
 
 strawberry.enum(StudyLevel)
 
