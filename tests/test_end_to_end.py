@@ -241,3 +241,22 @@ def test_unavailable_non_null_field_nulls_its_parent_and_says_why(
     assert body["data"] == {"municipality": None}
     assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
     assert body["errors"][0]["path"] == ["municipality", "grantEligibility"]
+
+
+def test_demo_data_loads_through_the_api_and_a_second_load_changes_nothing(
+    platform: Any, gateway: Client
+) -> None:
+    from localinfra.demo import load_demo_data
+
+    first = load_demo_data(platform.gateway_url)
+    assert first["offerings"] >= 8
+    catalogue = gateway.call("{ programmes { offerings { term seats } } }")["data"]["programmes"]
+    seats = sum(o["seats"] for p in catalogue for o in p["offerings"] if o["term"] == "2018H")
+    cohorts = '{ supportCohorts(county: "11", term: "2018H") { municipalityCount headCount } }'
+    before = gateway.call(cohorts)["data"]["supportCohorts"]
+
+    assert load_demo_data(platform.gateway_url) == first
+    again = gateway.call("{ programmes { offerings { term seats } } }")["data"]["programmes"]
+    assert sum(o["seats"] for p in again for o in p["offerings"] if o["term"] == "2018H") == seats
+    assert gateway.call(cohorts)["data"]["supportCohorts"] == before
+    assert before[0]["municipalityCount"] == 8

@@ -2,8 +2,11 @@
 
 Autumn 2018: about 280 study places in the six programmes at partner institutions, enrolments
 from municipalities named in the strategy documents (Alta posted under its 2018 number 2012),
-and the 2018 grant schemes within the NOK 80 million competence grant. Safe to repeat:
-enrolments are idempotent by externalRef, and existing offerings and schemes are reused.
+the 2018 grant schemes within the NOK 80 million competence grant, and the service-support
+programme's Rogaland 2018 cohort with the municipalities the county governor named (their
+head counts are demo figures; Etne and Sveio, in Hordaland then, are left out because a
+cohort is run per county). Safe to repeat: enrolments and cohort joins are idempotent, and
+existing offerings, schemes and cohorts are reused.
 """
 
 from __future__ import annotations
@@ -76,6 +79,25 @@ SCHEMES = [
 ]
 
 
+# Rogaland 2018 (Fylkesmannen i Rogaland): Forsand is 1129 from then, Sandnes today.
+ROGALAND_2018 = {
+    "1122": 9,
+    "1114": 5,
+    "1129": 4,
+    "1133": 5,
+    "1135": 7,
+    "1134": 6,
+    "1146": 10,
+    "1160": 8,
+}
+COHORT = {
+    "county": "11",
+    "knowledgeCentre": "RKBU_VEST",
+    "startsOn": "2018-09-03",
+    "endsOn": "2018-12-14",
+}
+
+
 class DemoClient:
     def __init__(self, gateway_url: str, settings: AuthSettings) -> None:
         self.url = gateway_url
@@ -99,7 +121,13 @@ def load_demo_data(gateway_url: str, settings: AuthSettings | None = None) -> di
     offerings = _offerings(client)
     enrolled = sum(_enrol(client, offerings, *row) for row in ENROLMENTS)
     schemes = _schemes(client)
-    return {"offerings": len(offerings), "enrolments": enrolled, "grantSchemes": schemes}
+    joined = _support_cohort(client)
+    return {
+        "offerings": len(offerings),
+        "enrolments": enrolled,
+        "grantSchemes": schemes,
+        "supportProgrammeMunicipalities": joined,
+    }
 
 
 def _offerings(client: DemoClient) -> dict[tuple[str, str], str]:
@@ -164,3 +192,36 @@ def _schemes(client: DemoClient) -> int:
                 role="directorate",
             )
     return len(SCHEMES)
+
+
+def _support_cohort(client: DemoClient) -> int:
+    cohorts = client.call('{ supportCohorts(county: "11", term: "2018H") { id } }')[
+        "supportCohorts"
+    ]
+    cohort_id = (
+        cohorts[0]["id"]
+        if cohorts
+        else client.call(
+            "mutation($i: SupportCohortInput!) { createSupportCohort(input: $i) { id } }",
+            {"i": COHORT},
+            role="directorate",
+        )["createSupportCohort"]["id"]
+    )
+    for number, head_count in ROGALAND_2018.items():
+        participants = [
+            {"employeeRef": f"{number}-{i}", "role": "LEADER" if i == 0 else "EMPLOYEE"}
+            for i in range(head_count)
+        ]
+        client.call(
+            "mutation($i: CohortJoinInput!) { joinSupportCohort(input: $i) { headCount } }",
+            {
+                "i": {
+                    "cohortId": cohort_id,
+                    "municipality": number,
+                    "headCount": head_count,
+                    "participants": participants,
+                }
+            },
+            role="directorate",
+        )
+    return len(ROGALAND_2018)
