@@ -45,7 +45,3 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "CONFLICT"
-
-
-class Unavailable(DomainError):
-    code = "UNAVAILABLE"

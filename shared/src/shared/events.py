@@ -71,10 +71,6 @@ def contracts() -> list[ContractInfo]:
     return list(_REGISTRY.values())
 
 
-def topics() -> list[str]:
-    return sorted({info.topic for info in _REGISTRY.values()})
-
-
 def new_event(payload: Contract, *, municipality: str, producer: str) -> Envelope:
     info = contract_of(type(payload))
     return Envelope(
