@@ -1,25 +1,25 @@
 """Strawberry Federation-2 subgraph plumbing shared by the services.
 
-The request context carries the verified principal, a session factory (one short session per
-resolver or loader batch: sessions must not be shared across concurrent resolvers) and
-per-request DataLoaders, so `_entities` over 357 municipalities is one query, not 357.
+The request context carries the runtime (its session factory gives one short session per
+resolver or loader batch: sessions must not be shared across concurrent resolvers), the caller's
+principal, verified on first use, and the request's DataLoaders (`shared.loaders`). Resolvers
+pass the principal to the use cases, which decide what the caller may do (docs/patterns.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
-from strawberry.dataloader import DataLoader
 from strawberry.extensions import MaskErrors
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
+from shared.loaders import Loaders
 from shared.runtime import ServiceRuntime
 
 FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation-composition 0.27
@@ -28,9 +28,9 @@ FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation
 class ServiceContext:
     def __init__(self, runtime: ServiceRuntime, authorization: str | None) -> None:
         self.runtime = runtime
+        self.loaders = Loaders(runtime)
         self._authorization = authorization
         self._principal: Principal | None = None
-        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
     @property
     def principal(self) -> Principal:
@@ -39,16 +39,11 @@ class ServiceContext:
             self._principal = principal_from_header(self._authorization, self.runtime.settings)
         return self._principal
 
-    def loader(
-        self, name: Hashable, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]
-    ) -> DataLoader[Any, Any]:
-        if name not in self._loaders:
-            self._loaders[name] = DataLoader(load_fn=load)
-        return self._loaders[name]
-
 
 def context_of(info: strawberry.Info) -> ServiceContext:
-    return info.context  # type: ignore[no-any-return]
+    context = info.context
+    assert isinstance(context, ServiceContext), "SubgraphApp and shared.testing make the context"
+    return context
 
 
 def _should_mask(error: GraphQLError) -> bool:

@@ -118,9 +118,7 @@ class GrantApplication:
     @strawberry.field
     async def scheme(self, info: strawberry.Info) -> GrantScheme:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "scheme_by_id", lambda ids: service.schemes_by_id(ctx.runtime, ids)
-        ).load(self.scheme_id)
+        row = await ctx.loaders.load(service.schemes_by_id, self.scheme_id)
         return GrantScheme.from_row(row)
 
     @strawberry.field
@@ -130,10 +128,7 @@ class GrantApplication:
     @strawberry.field(description="Every transition: who, when, from, to, why, how much.")
     async def history(self, info: strawberry.Info) -> list[GrantApplicationTransition]:
         ctx = context_of(info)
-        rows = await ctx.loader(
-            "transitions_by_application",
-            lambda ids: service.transitions_by_application(ctx.runtime, ids),
-        ).load(uuid.UUID(str(self.id)))
+        rows = await ctx.loaders.load(service.transitions_by_application, uuid.UUID(str(self.id)))
         return [GrantApplicationTransition.from_row(row) for row in rows]
 
     @classmethod
@@ -166,10 +161,7 @@ class GrantEligibility:
     )
     async def scheme(self, info: strawberry.Info) -> GrantScheme | None:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "employer_scheme_by_year",
-            lambda years: service.employer_schemes_by_year(ctx.runtime, years),
-        ).load(self.year)
+        row = await ctx.loaders.load(service.employer_schemes_by_year, self.year)
         return GrantScheme.from_row(row) if row else None
 
 
@@ -183,10 +175,7 @@ class Municipality:
     async def grant_eligibility(self, info: strawberry.Info) -> list[GrantEligibility]:
         ctx = context_of(info)
         ctx.principal.require_municipality(self.number)
-        rows = await ctx.loader(
-            "eligibility_by_municipality",
-            lambda numbers: service.eligibility_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        rows = await ctx.loaders.load(service.eligibility_by_municipality, self.number)
         return [
             GrantEligibility(
                 enrolment_id=strawberry.ID(str(r.enrolment_id)), status=r.status, year=r.year
@@ -198,10 +187,7 @@ class Municipality:
     async def grant_applications(self, info: strawberry.Info) -> list[GrantApplication]:
         ctx = context_of(info)
         ctx.principal.require_municipality(self.number)
-        rows = await ctx.loader(
-            "applications_by_municipality",
-            lambda numbers: service.applications_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        rows = await ctx.loaders.load(service.applications_by_municipality, self.number)
         return [GrantApplication.from_row(row) for row in rows]
 
     @classmethod

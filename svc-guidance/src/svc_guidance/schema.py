@@ -41,10 +41,7 @@ class Municipality:
     async def guidance(self, info: strawberry.Info) -> list[GuidanceEngagement]:
         ctx = context_of(info)
         ctx.principal.require_municipality(self.number)
-        rows = await ctx.loader(
-            "engagements_by_municipality",
-            lambda numbers: service.engagements_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        rows = await ctx.loaders.load(service.engagements_by_municipality, self.number)
         return [GuidanceEngagement.from_row(row) for row in rows]
 
     @classmethod

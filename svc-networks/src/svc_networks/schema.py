@@ -34,9 +34,7 @@ class Municipality:
     @strawberry.field(description="The county learning network the municipality takes part in.")
     async def learning_network(self, info: strawberry.Info) -> LearningNetwork | None:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "network_by_member", lambda numbers: service.network_by_member(ctx.runtime, numbers)
-        ).load(self.number)
+        row = await ctx.loaders.load(service.network_by_member, self.number)
         return LearningNetwork.from_row(row) if row else None
 
     @classmethod

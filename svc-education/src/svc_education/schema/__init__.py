@@ -62,10 +62,7 @@ class Municipality:
         ctx = context_of(info)
         principal = ctx.principal
         principal.require_authenticated()
-        rows = await ctx.loader(
-            "enrolments_by_municipality",
-            lambda numbers: service.enrolments_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        rows = await ctx.loaders.load(service.enrolments_by_municipality, self.number)
         if principal.may_see_municipality(self.number):
             return [Enrolment.from_row(row) for row in rows]
         if principal.institutions:  # a university sees the enrolments it posted itself
@@ -78,20 +75,14 @@ class Municipality:
     async def support_programme(self, info: strawberry.Info) -> list[CohortParticipation]:
         ctx = context_of(info)
         ctx.principal.require_municipality(self.number)
-        rows = await ctx.loader(
-            "participations_by_municipality",
-            lambda numbers: support_service.participations_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        rows = await ctx.loaders.load(support_service.participations_by_municipality, self.number)
         return [CohortParticipation.from_row(row) for row in rows]
 
     @strawberry.field(description="The recorded workforce; null until the municipality posts it.")
     async def workforce(self, info: strawberry.Info) -> WorkforceCompetence | None:
         ctx = context_of(info)
         ctx.principal.require_municipality(self.number)
-        found = await ctx.loader(
-            "workforce_by_municipality",
-            lambda numbers: workforce_service.workforce_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        found = await ctx.loaders.load(workforce_service.workforce_by_municipality, self.number)
         return WorkforceCompetence.of(found) if found else None
 
     @classmethod
@@ -106,9 +97,7 @@ class Institution:
     @strawberry.field
     async def name(self, info: strawberry.Info) -> str:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "institution", lambda ids: service.institutions_by_id(ctx.runtime, ids)
-        ).load(str(self.id))
+        row = await ctx.loaders.load(service.institutions_by_id, str(self.id))
         if row is None:
             raise NotFound(f"no institution has id {self.id}")
         return row.name
@@ -116,10 +105,7 @@ class Institution:
     @strawberry.field(description="The institution's offerings (public), optionally of one term.")
     async def offerings(self, info: strawberry.Info, term: str | None = None) -> list[Offering]:
         ctx = context_of(info)
-        rows = await ctx.loader(
-            "offerings_by_institution",
-            lambda ids: service.offerings_by_institution(ctx.runtime, ids),
-        ).load(str(self.id))
+        rows = await ctx.loaders.load(service.offerings_by_institution, str(self.id))
         term = service.term_filter(term) if term is not None else None
         return [Offering.from_row(row) for row in rows if term in (None, row.term)]
 
@@ -137,9 +123,7 @@ class Programme:
     @strawberry.field
     async def offerings(self, info: strawberry.Info) -> list[Offering]:
         ctx = context_of(info)
-        rows = await ctx.loader(
-            "offerings_by_programme", lambda ids: service.offerings_by_programme(ctx.runtime, ids)
-        ).load(uuid.UUID(str(self.id)))
+        rows = await ctx.loaders.load(service.offerings_by_programme, uuid.UUID(str(self.id)))
         return [Offering.from_row(row) for row in rows]
 
     @classmethod
@@ -167,9 +151,7 @@ class Offering:
     @strawberry.field
     async def programme(self, info: strawberry.Info) -> Programme:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "programme", lambda ids: service.programmes_by_id(ctx.runtime, ids)
-        ).load(self.programme_id)
+        row = await ctx.loaders.load(service.programmes_by_id, self.programme_id)
         return Programme.from_row(row)
 
     @strawberry.field
@@ -187,10 +169,7 @@ class Offering:
     @strawberry.field(description="Enrolments waiting for a seat")
     async def waitlisted(self, info: strawberry.Info) -> int:
         ctx = context_of(info)
-        return await ctx.loader(  # type: ignore[no-any-return]
-            "waitlisted_by_offering",
-            lambda ids: service.waitlisted_by_offering(ctx.runtime, ids),
-        ).load(uuid.UUID(str(self.id)))
+        return await ctx.loaders.load(service.waitlisted_by_offering, uuid.UUID(str(self.id)))
 
     @classmethod
     def from_row(cls, row: models.Offering) -> Offering:
@@ -227,9 +206,7 @@ class Enrolment:
     @strawberry.field
     async def offering(self, info: strawberry.Info) -> Offering:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "offering", lambda ids: service.offerings_by_id(ctx.runtime, ids)
-        ).load(self.offering_id)
+        row = await ctx.loaders.load(service.offerings_by_id, self.offering_id)
         return Offering.from_row(row)
 
     @strawberry.field

@@ -68,10 +68,7 @@ class SupportCohort:
     @strawberry.field
     async def gatherings(self, info: strawberry.Info) -> list[CohortGathering]:
         ctx = context_of(info)
-        rows = await ctx.loader(
-            "gatherings_by_cohort",
-            lambda ids: support_service.gatherings_by_cohort(ctx.runtime, ids),
-        ).load(self._id)
+        rows = await ctx.loaders.load(support_service.gatherings_by_cohort, self._id)
         return [CohortGathering(kind=GatheringKind(r.kind), held_on=r.held_on) for r in rows]
 
     @strawberry.field(description="Municipalities whose services joined")
@@ -104,10 +101,7 @@ class SupportCohort:
     @strawberry.field
     async def evaluation(self, info: strawberry.Info) -> CohortEvaluation:
         ctx = context_of(info)
-        sums = await ctx.loader(
-            "evaluations_by_cohort",
-            lambda ids: support_service.evaluations_by_cohort(ctx.runtime, ids),
-        ).load(self._id)
+        sums = await ctx.loaders.load(support_service.evaluations_by_cohort, self._id)
         return CohortEvaluation(
             responses=sums.responses,
             satisfaction=sums.mean(sums.satisfaction),
@@ -121,10 +115,7 @@ class SupportCohort:
 
     async def _participations(self, info: strawberry.Info) -> list[models.CohortParticipation]:
         ctx = context_of(info)
-        return await ctx.loader(  # type: ignore[no-any-return]
-            "participations_by_cohort",
-            lambda ids: support_service.participations_by_cohort(ctx.runtime, ids),
-        ).load(self._id)
+        return await ctx.loaders.load(support_service.participations_by_cohort, self._id)
 
     @classmethod
     def from_row(cls, row: models.SupportCohort) -> SupportCohort:
@@ -162,9 +153,7 @@ class CohortParticipation:
     @strawberry.field
     async def cohort(self, info: strawberry.Info) -> SupportCohort:
         ctx = context_of(info)
-        row = await ctx.loader(
-            "cohorts_by_id", lambda ids: support_service.cohorts_by_id(ctx.runtime, ids)
-        ).load(self.cohort_id)
+        row = await ctx.loaders.load(support_service.cohorts_by_id, self.cohort_id)
         return SupportCohort.from_row(row)
 
     @strawberry.field
@@ -186,10 +175,9 @@ class CohortParticipation:
 
     async def _participants(self, info: strawberry.Info) -> list[models.CohortParticipant]:
         ctx = context_of(info)
-        return await ctx.loader(  # type: ignore[no-any-return]
-            "participants_by_participation",
-            lambda ids: support_service.participants_by_participation(ctx.runtime, ids),
-        ).load(uuid.UUID(str(self.id)))
+        return await ctx.loaders.load(
+            support_service.participants_by_participation, uuid.UUID(str(self.id))
+        )
 
     @classmethod
     def from_row(cls, row: models.CohortParticipation) -> CohortParticipation:

@@ -79,10 +79,9 @@ class WorkforceCompetence(WorkforceFigures):
     @strawberry.field(description="The recorded list, as posted")
     async def employees(self, info: strawberry.Info) -> list[WorkforceEmployee]:
         ctx = context_of(info)
-        rows = await ctx.loader(
-            "workforce_members",
-            lambda numbers: workforce_service.members_by_municipality(ctx.runtime, numbers),
-        ).load(self.municipality_number)
+        rows = await ctx.loaders.load(
+            workforce_service.members_by_municipality, self.municipality_number
+        )
         return [
             WorkforceEmployee(
                 employee_ref=r.employee_ref,
