@@ -1,19 +1,16 @@
-"""Education's test fixtures: a migrated runtime on SQLite, GraphQL calls as a role, row counts."""
+"""Education's test fixtures: a runtime on a migrated database, GraphQL calls as a role, counts."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import func, select
 
 from shared.runtime import ServiceRuntime
-from shared.settings import ServiceSettings
-from shared.testing import execute, migrated_runtime, sqlite_url
-from svc_education.app import create_runtime
+from shared.testing import ServiceRuntimeOf, execute
+from svc_education.app import SERVICE
 from svc_education.schema import schema
 
 Result = tuple[dict[str, Any] | None, list[dict[str, Any]]]
@@ -25,22 +22,9 @@ class Call(Protocol):
     ) -> Awaitable[Result]: ...
 
 
-@pytest.fixture(scope="session")
-async def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated SQLite file per session; each test works on a copy (migrating is slow)."""
-    folder = tmp_path_factory.mktemp("template")
-    runtime = await migrated_runtime(create_runtime, "education", sqlite_url(folder, "education"))
-    await runtime.engine.dispose()
-    return folder / "education.db"
-
-
 @pytest.fixture
-async def runtime(tmp_path: Path, migrated_file: Path) -> AsyncIterator[ServiceRuntime]:
-    shutil.copy(migrated_file, tmp_path / "education.db")
-    url = sqlite_url(tmp_path, "education")
-    runtime = create_runtime(ServiceSettings(service="education", port=0, database_url=url))
-    yield runtime
-    await runtime.engine.dispose()
+async def runtime(service_runtime: ServiceRuntimeOf) -> ServiceRuntime:
+    return await service_runtime(SERVICE)
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +23,8 @@ from shared.contracts.networks import (
 )
 from shared.events import Contract, new_event, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import execute, migrated_runtime, sqlite_url
-from svc_grants.app import create_runtime
+from shared.testing import ServiceRuntimeOf, execute
+from svc_grants.app import SERVICE
 from svc_grants.models import GrantScheme
 from svc_grants.schema import schema
 
@@ -227,7 +225,5 @@ def _role(fields: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-async def grants(tmp_path: Path) -> AsyncIterator[Grants]:
-    runtime = await migrated_runtime(create_runtime, "grants", sqlite_url(tmp_path, "grants"))
-    yield Grants(runtime)
-    await runtime.engine.dispose()
+async def grants(service_runtime: ServiceRuntimeOf) -> Grants:
+    return Grants(await service_runtime(SERVICE))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 
 from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
 from shared.events import new_event, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import execute, migrated_runtime, sqlite_url
-from svc_grants.app import create_runtime
+from shared.testing import ServiceRuntimeOf, execute
+from svc_grants.app import SERVICE
 from svc_grants.schema import schema
 
 ELIGIBILITY = """
@@ -23,10 +22,8 @@ mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
 
 
 @pytest.fixture
-async def runtime(tmp_path: Path) -> ServiceRuntime:
-    runtime = await migrated_runtime(create_runtime, "grants", sqlite_url(tmp_path, "grants"))
-    yield runtime
-    await runtime.engine.dispose()
+async def runtime(service_runtime: ServiceRuntimeOf) -> ServiceRuntime:
+    return await service_runtime(SERVICE)
 
 
 def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes:

@@ -1,11 +1,18 @@
-"""Test helpers every service uses: a migrated runtime, and a GraphQL call as a given role."""
+"""Test helpers every service uses: migrated databases, and a GraphQL call as a given role.
+
+Also a pytest plugin (the root conftest.py loads it): the `service_runtime` fixture gives a
+service's runtime on a copy of its SQLite database, migrated once per test session, since
+migrating is what makes a test slow.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import strawberry
 
 from shared.auth import issue_token
@@ -13,6 +20,9 @@ from shared.db import migrate
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.subgraph import ServiceContext
+from shared.web import ServiceDefinition
+
+ServiceRuntimeOf = Callable[[ServiceDefinition], Awaitable[ServiceRuntime]]
 
 
 async def migrated_runtime(
@@ -24,8 +34,51 @@ async def migrated_runtime(
     return runtime
 
 
-def sqlite_url(tmp_path: Path, service: str) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / f'{service}.db'}"
+def sqlite_url(folder: Path, service: str) -> str:
+    return f"sqlite+aiosqlite:///{folder / f'{service}.db'}"
+
+
+class MigratedTemplates:
+    """Each service's SQLite database file, migrated on first use; later uses copy it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._files: dict[str, Path] = {}
+
+    async def copy(self, service: ServiceDefinition, folder: Path) -> str:
+        """A migrated database of `service` in `folder`; returns its URL."""
+        if service.name not in self._files:
+            url = sqlite_url(self.folder, service.name)
+            await migrate(service.migrations_dir, url)
+            self._files[service.name] = self.folder / f"{service.name}.db"
+        shutil.copy(self._files[service.name], folder / f"{service.name}.db")
+        return sqlite_url(folder, service.name)
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
+    return MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.fixture
+async def service_runtime(
+    migrated_templates: MigratedTemplates, tmp_path: Path
+) -> AsyncIterator[ServiceRuntimeOf]:
+    """`await service_runtime(SERVICE)`: its runtime on a fresh copy of its migrated database."""
+    made: list[ServiceRuntime] = []
+
+    async def make(service: ServiceDefinition) -> ServiceRuntime:
+        folder = tmp_path / f"db-{len(made)}"
+        folder.mkdir()
+        url = await migrated_templates.copy(service, folder)
+        made.append(
+            service.runtime(ServiceSettings(service=service.name, port=0, database_url=url))
+        )
+        return made[-1]
+
+    yield make
+    for runtime in made:
+        await runtime.engine.dispose()
 
 
 async def execute(
