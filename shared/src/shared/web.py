@@ -126,8 +126,7 @@ def serve(app: Starlette, runtime: ServiceRuntime) -> None:
 class ServiceDefinition:
     """What makes a service a service: its name, tables, subgraph, subscribers and topics."""
 
-    name: str
-    default_port: int
+    name: str  # one of shared.topology.SERVICES
     metadata: MetaData
     migrations_dir: Path
     schema: strawberry.federation.Schema
@@ -135,7 +134,7 @@ class ServiceDefinition:
     published: tuple[str, ...] = ()
 
     def runtime(self, settings: ServiceSettings | None = None) -> ServiceRuntime:
-        settings = settings or load_service_settings(self.name, self.default_port)
+        settings = settings or load_service_settings(self.name)
         runtime = ServiceRuntime(
             settings=settings, metadata=self.metadata, migrations_dir=self.migrations_dir
         )

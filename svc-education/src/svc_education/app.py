@@ -12,7 +12,6 @@ from svc_education.schema import schema
 
 SERVICE = ServiceDefinition(
     name="education",
-    default_port=8001,
     metadata=Base.metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,

@@ -12,7 +12,6 @@ from svc_grants.schema import schema
 
 SERVICE = ServiceDefinition(
     name="grants",
-    default_port=8002,
     metadata=Base.metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,

@@ -11,7 +11,6 @@ from svc_guidance.schema import schema
 
 SERVICE = ServiceDefinition(
     name="guidance",
-    default_port=8004,
     metadata=Base.metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,

@@ -40,8 +40,9 @@ class Municipality:
     )
     async def guidance(self, info: strawberry.Info) -> list[GuidanceEngagement]:
         ctx = context_of(info)
-        ctx.principal.require_municipality(self.number)
-        rows = await ctx.loaders.load(service.engagements_by_municipality, self.number)
+        rows = await service.municipality_engagements(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
         return [GuidanceEngagement.from_row(row) for row in rows]
 
     @classmethod
@@ -56,13 +57,8 @@ class Query:
         self, info: strawberry.Info, round: int | None = None
     ) -> list[GuidanceEngagement]:
         ctx = context_of(info)
-        ctx.principal.require_authenticated()
-        rows = await service.engagements(ctx.runtime, round)
-        return [
-            GuidanceEngagement.from_row(r)
-            for r in rows
-            if ctx.principal.may_see_municipality(r.municipality)
-        ]
+        rows = await service.engagements(ctx.runtime, ctx.principal, round_year=round)
+        return [GuidanceEngagement.from_row(row) for row in rows]
 
 
 schema = federation_schema(Query, types=[Municipality])

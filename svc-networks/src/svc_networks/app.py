@@ -11,7 +11,6 @@ from svc_networks.schema import schema
 
 SERVICE = ServiceDefinition(
     name="networks",
-    default_port=8003,
     metadata=Base.metadata,
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,

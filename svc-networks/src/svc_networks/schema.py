@@ -33,8 +33,7 @@ class Municipality:
 
     @strawberry.field(description="The county learning network the municipality takes part in.")
     async def learning_network(self, info: strawberry.Info) -> LearningNetwork | None:
-        ctx = context_of(info)
-        row = await ctx.loaders.load(service.network_by_member, self.number)
+        row = await context_of(info).loaders.load(service.network_by_member, self.number)
         return LearningNetwork.from_row(row) if row else None
 
     @classmethod
@@ -48,7 +47,7 @@ class Query:
     async def learning_networks(
         self, info: strawberry.Info, county: str | None = None
     ) -> list[LearningNetwork]:
-        rows = await service.networks(context_of(info).runtime, county)
+        rows = await service.networks(context_of(info).runtime, county=county)
         return [LearningNetwork.from_row(row) for row in rows]
 
 
