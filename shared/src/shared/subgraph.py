@@ -29,6 +29,8 @@ class ServiceContext:
     def __init__(self, runtime: ServiceRuntime, authorization: str | None) -> None:
         self.runtime = runtime
         self._authorization = authorization
+        # A WebSocket's `connection_init` payload, set by strawberry (browsers cannot send headers).
+        self.connection_params: dict[str, Any] | None = None
         self._principal: Principal | None = None
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
@@ -36,8 +38,14 @@ class ServiceContext:
     def principal(self) -> Principal:
         """Verified on first use, so public fields work even when no token was sent."""
         if self._principal is None:
-            self._principal = principal_from_header(self._authorization, self.runtime.settings)
+            self._principal = principal_from_header(self._credentials(), self.runtime.settings)
         return self._principal
+
+    def _credentials(self) -> str | None:
+        """`Authorization` of the `connection_init` payload, else of the request's headers."""
+        params = self.connection_params or {}
+        sent = next((v for k, v in params.items() if k.lower() == "authorization"), None)
+        return sent if isinstance(sent, str) else self._authorization
 
     def loader(
         self, name: Hashable, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]
@@ -62,11 +70,15 @@ def _masking() -> MaskErrors:
 
 
 def federation_schema(
-    query: type, mutation: type | None = None, types: Sequence[type] = ()
+    query: type,
+    mutation: type | None = None,
+    types: Sequence[type] = (),
+    subscription: type | None = None,
 ) -> strawberry.federation.Schema:
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
         extensions=[_masking],
