@@ -1,17 +1,20 @@
-"""The live feed's rules without Kafka: who sees which event, filters, and the fan-out."""
+"""The live feed: who sees which event, filters and the fan-out; then against real Kafka."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from shared.auth import Principal
 from shared.contracts.education import EnrolmentRegistered
 from shared.errors import BadUserInput, Forbidden, Unavailable
 from shared.events import ReceivedEvent, new_event, parse_event
-from shared.live import Fanout, is_event_topic, may_read_event, narrowing
+from shared.live import Fanout, LiveFeed, is_event_topic, may_read_event, narrowing
+from shared.messaging import dead_letter_topic, ensure_topics
 
 
 def enrolment(municipality: str, institution: str = "uis") -> ReceivedEvent:
@@ -147,3 +150,107 @@ async def test_ending_all_subscribers_tells_each_why() -> None:
         with pytest.raises(Unavailable, match="stopping"):
             await asyncio.wait_for(anext(stream), timeout=5)
     assert len(fanout) == 0
+
+
+# Against real Kafka
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap: str) -> AsyncIterator[Callable[[str, bytes], Awaitable[None]]]:
+    kafka = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await kafka.start()
+
+    async def send(topic: str, raw: bytes) -> None:
+        # One partition, so the order of what is sent is the order of what is read.
+        await kafka.send_and_wait(topic, raw, key=b"5601", partition=0)
+
+    yield send
+    await kafka.stop()
+
+
+def raw(event: ReceivedEvent) -> bytes:
+    return event.envelope.model_dump_json().encode()
+
+
+@pytest.mark.integration
+async def test_a_topic_created_after_the_start_is_followed_from_its_beginning(
+    kafka_bootstrap: str, producer
+) -> None:
+    feed = LiveFeed(kafka_bootstrap, discovery_seconds=0.5)
+    async with feed.subscribe(lambda _: True) as stream:
+        topic = f"livetest{uuid.uuid4().hex[:8]}.things.v1"
+        await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+        first, second = enrolment("5601"), enrolment("0301")
+        # Found now or at the next look, the new topic is read from its beginning.
+        await producer(topic, raw(first))
+        await producer(dead_letter_topic(topic), raw(enrolment("5601")))  # never shown
+        await producer(topic, b'{"not": "an envelope"}')  # skipped, not fatal
+        await producer(topic, raw(second))
+        received = [await asyncio.wait_for(anext(stream), timeout=60) for _ in range(2)]
+    await feed.stop()
+    assert [e.envelope.event_id for e in received] == [
+        first.envelope.event_id,
+        second.envelope.event_id,
+    ]
+
+
+@pytest.mark.integration
+async def test_events_from_before_the_start_are_not_replayed(
+    kafka_bootstrap: str, producer
+) -> None:
+    topic = f"livetest{uuid.uuid4().hex[:8]}.things.v1"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    earlier, later = enrolment("5601"), enrolment("5601")
+    await producer(topic, raw(earlier))
+    feed = LiveFeed(kafka_bootstrap)
+    async with feed.subscribe(lambda _: True) as stream:
+        await producer(topic, raw(later))
+        received = await asyncio.wait_for(anext(stream), timeout=60)
+    await feed.stop()
+    assert received.envelope.event_id == later.envelope.event_id
+
+
+@pytest.mark.integration
+async def test_stopping_the_feed_ends_its_subscribers(kafka_bootstrap: str) -> None:
+    feed = LiveFeed(kafka_bootstrap)
+    async with feed.subscribe(lambda _: True) as stream:
+        await feed.stop()
+        with pytest.raises(Unavailable, match="stopping"):
+            await asyncio.wait_for(anext(stream), timeout=10)
+
+
+@pytest.mark.integration
+async def test_without_kafka_subscribing_is_unavailable() -> None:
+    from localinfra.ports import free_port
+
+    feed = LiveFeed(f"127.0.0.1:{free_port()}")  # nothing listens there
+    with pytest.raises(Unavailable, match="Kafka cannot be reached"):
+        await feed.start()
+    assert feed.subscribers == 0
+
+
+@pytest.mark.integration
+async def test_losing_kafka_ends_the_subscribers_and_a_new_subscriber_starts_afresh(
+    private_kafka,
+) -> None:
+    bootstrap = private_kafka.bootstrap_servers
+    topic = f"livetest{uuid.uuid4().hex[:8]}.things.v1"
+    await ensure_topics(bootstrap, [topic], partitions=1)
+    feed = LiveFeed(bootstrap, discovery_seconds=0.5)
+    async with feed.subscribe(lambda _: True) as stream:
+        private_kafka.stop()
+        with pytest.raises(Unavailable, match="interrupted"):
+            await asyncio.wait_for(anext(stream), timeout=120)
+
+    private_kafka.start()
+    kafka = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await kafka.start()
+    try:
+        async with feed.subscribe(lambda _: True) as stream:
+            event = enrolment("5601")
+            await kafka.send_and_wait(topic, raw(event), key=b"5601")
+            received = await asyncio.wait_for(anext(stream), timeout=60)
+    finally:
+        await kafka.stop()
+        await feed.stop()
+    assert received.envelope.event_id == event.envelope.event_id

@@ -298,8 +298,10 @@ class LiveFeed:
             while True:
                 for record in await reader.read():
                     self._deliver(record.value or b"")
-        except KafkaError as error:
-            log.error("live feed lost Kafka", error=repr(error))
+        except Exception as error:
+            # Kafka gone for longer than the client retries (or a bug): no subscriber may wait
+            # forever on a feed that stopped; the next subscriber starts a new one.
+            log.error("live feed stopped", error=repr(error))
             self._fanout.end_all(Unavailable("live events were interrupted; subscribe again"))
         finally:
             await reader.stop()
