@@ -228,10 +228,12 @@ def enrolment_input(offering: str, ref: str, municipality: str) -> dict[str, str
 async def test_each_subscriber_sees_only_what_it_may_read(
     guidance: Guidance, produce: Callable[..., Any]
 ) -> None:
+    # `token` is what a router sends: "Bearer <jwt>" or the bare JWT.
+    bare_jwt = issue_token(["directorate"], AuthSettings())
     async with (
         subscribed(guidance, init={"Authorization": bearer("municipality:5601")}) as alta,
-        subscribed(guidance, init={"Authorization": bearer("county:03")}) as oslo_governor,
-        subscribed(guidance, init={"Authorization": bearer("directorate")}) as directorate,
+        subscribed(guidance, init={"token": bearer("county:03")}) as oslo_governor,
+        subscribed(guidance, init={"token": bare_jwt}) as directorate,
         subscribed(guidance, init={"Authorization": bearer("institution:uit")}) as uit,
     ):
         await guidance.until_subscribers(4)

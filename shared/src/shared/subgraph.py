@@ -42,10 +42,18 @@ class ServiceContext:
         return self._principal
 
     def _credentials(self) -> str | None:
-        """`Authorization` of the `connection_init` payload, else of the request's headers."""
-        params = self.connection_params or {}
-        sent = next((v for k, v in params.items() if k.lower() == "authorization"), None)
-        return sent if isinstance(sent, str) else self._authorization
+        """The `connection_init` payload's `Authorization` or `token`, else the request's header.
+
+        `token` is what a router should send: Hive Gateway's WebSocket transport shares one
+        subgraph connection among callers unless their connection params differ in `token`.
+        """
+        params = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
+        authorization, token = params.get("authorization"), params.get("token")
+        if isinstance(authorization, str):
+            return authorization
+        if isinstance(token, str):
+            return token if token.lower().startswith("bearer ") else f"Bearer {token}"
+        return self._authorization
 
     def loader(
         self, name: Hashable, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]
