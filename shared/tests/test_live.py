@@ -65,6 +65,12 @@ def test_an_institution_sees_the_events_that_name_it_wherever_they_are() -> None
     assert not may_read_event(uis, enrolment(ALTA, institution="uit"))
 
 
+def test_the_directorate_sees_even_an_event_of_an_unknown_municipality() -> None:
+    unknown = enrolment("0000")
+    assert may_read_event(principal("directorate"), unknown)
+    assert not may_read_event(principal("county:03"), unknown)
+
+
 def test_an_event_under_a_historical_number_is_its_successors() -> None:
     # 2012 was Alta's number before 2020; its county governor today is county 56's.
     assert may_read_event(principal("county:56"), enrolment("2012"))
