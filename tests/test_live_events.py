@@ -1,6 +1,6 @@
-"""`platformEvents` over a real WebSocket (graphql-transport-ws) to a running guidance service,
-with events from real Kafka: one from education's mutation through its outbox relay, the others
-contract-valid envelopes produced to education's topic."""
+"""`platformEvents` over a real WebSocket (graphql-transport-ws), and over SSE, to a running
+guidance service, with events from real Kafka: one from education's mutation through its outbox
+relay, the others contract-valid envelopes produced to education's topic."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -291,3 +292,33 @@ async def test_ending_a_subscription_unregisters_it(guidance: Guidance) -> None:
         await guidance.until_subscribers(1)
         await socket.send(json.dumps({"id": "1", "type": "complete"}))
         await guidance.until_subscribers(0)
+
+
+async def test_over_sse_a_subscriber_receives_what_it_may_read_and_anonymous_is_refused(
+    guidance: Guidance, produce: Callable[..., Any]
+) -> None:
+    http_url = guidance.url.replace("ws://", "http://")
+    sse = {"Accept": "text/event-stream"}
+    alta = {**sse, "Authorization": bearer("municipality:5601")}
+    async with httpx.AsyncClient(timeout=ARRIVAL) as client:
+        async with client.stream(
+            "POST", http_url, json={"query": SUBSCRIBE}, headers=alta
+        ) as response:
+            await guidance.until_subscribers(1)
+            _, alta_ref = await produce("0301", "5601")
+            first = await anext(sse_payloads(response))
+        await guidance.until_subscribers(0)  # a closed stream is unregistered
+        async with client.stream(
+            "POST", http_url, json={"query": SUBSCRIBE}, headers=sse
+        ) as response:
+            refused = [payload async for payload in sse_payloads(response)]
+    assert external_ref(first["data"]["platformEvents"]) == alta_ref
+    [error] = refused[0]["errors"]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def sse_payloads(response: httpx.Response) -> AsyncIterator[dict[str, Any]]:
+    """The payloads of a GraphQL-over-SSE stream's `next` events, until it completes."""
+    async for line in response.aiter_lines():
+        if line.startswith("data: ") and line != "data: ":
+            yield json.loads(line.removeprefix("data: "))

@@ -17,6 +17,11 @@ from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import MaskErrors
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
@@ -95,7 +100,17 @@ def federation_schema(
 
 class SubgraphApp(GraphQL[ServiceContext, None]):
     def __init__(self, schema: strawberry.federation.Schema, runtime: ServiceRuntime) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if runtime.settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if runtime.settings.graphiql else None,
+            # Subscriptions over a WebSocket, or over SSE on a POST (a router's default for
+            # HTTP subgraphs, with the caller's own headers on each request).
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,
+            ),
+        )
         self.runtime = runtime
 
     async def get_context(
