@@ -83,22 +83,29 @@ class Narrowing:
 
 def narrowing(principal: Principal, municipality: str | None, county: str | None) -> Narrowing:
     """The filter a subscriber asked for, refused when nothing it could match is visible to it."""
-    if municipality is not None:
-        found = reference.municipality(municipality)
-        if found is None:
-            raise BadUserInput("municipality", f"no municipality has the number {municipality!r}")
-        if not _may_read_any(principal, [found.number]):
-            raise Forbidden(f"no access to municipality {found.number}")
-        municipality = found.number
-    if county is not None:
-        found_county = reference.county(county)
-        if found_county is None:
-            raise BadUserInput("county", f"no county has the number {county!r}")
-        members = [m.number for m in reference.municipalities(found_county.number)]
-        if not _may_read_any(principal, members):
-            raise Forbidden(f"no access to county {found_county.number}")
-        county = found_county.number
-    return Narrowing(municipality=municipality, county=county)
+    return Narrowing(
+        municipality=None if municipality is None else _municipality_asked(principal, municipality),
+        county=None if county is None else _county_asked(principal, county),
+    )
+
+
+def _municipality_asked(principal: Principal, number: str) -> str:
+    found = reference.municipality(number)
+    if found is None:
+        raise BadUserInput("municipality", f"no municipality has the number {number!r}")
+    if not _may_read_any(principal, [found.number]):
+        raise Forbidden(f"no access to municipality {found.number}")
+    return found.number
+
+
+def _county_asked(principal: Principal, number: str) -> str:
+    found = reference.county(number)
+    if found is None:
+        raise BadUserInput("county", f"no county has the number {number!r}")
+    members = [m.number for m in reference.municipalities(found.number)]
+    if not _may_read_any(principal, members):
+        raise Forbidden(f"no access to county {found.number}")
+    return found.number
 
 
 def _may_read_any(principal: Principal, municipalities: Iterable[str]) -> bool:
