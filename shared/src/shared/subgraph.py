@@ -17,6 +17,11 @@ from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import MaskErrors
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
@@ -29,6 +34,8 @@ class ServiceContext:
     def __init__(self, runtime: ServiceRuntime, authorization: str | None) -> None:
         self.runtime = runtime
         self._authorization = authorization
+        # A WebSocket's `connection_init` payload, set by strawberry (browsers cannot send headers).
+        self.connection_params: dict[str, Any] | None = None
         self._principal: Principal | None = None
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
@@ -36,8 +43,22 @@ class ServiceContext:
     def principal(self) -> Principal:
         """Verified on first use, so public fields work even when no token was sent."""
         if self._principal is None:
-            self._principal = principal_from_header(self._authorization, self.runtime.settings)
+            self._principal = principal_from_header(self._credentials(), self.runtime.settings)
         return self._principal
+
+    def _credentials(self) -> str | None:
+        """The `connection_init` payload's `Authorization` or `token`, else the request's header.
+
+        `token` is what a router should send: Hive Gateway's WebSocket transport shares one
+        subgraph connection among callers unless their connection params differ in `token`.
+        """
+        params = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
+        authorization, token = params.get("authorization"), params.get("token")
+        if isinstance(authorization, str):
+            return authorization
+        if isinstance(token, str):
+            return token if token.lower().startswith("bearer ") else f"Bearer {token}"
+        return self._authorization
 
     def loader(
         self, name: Hashable, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]
@@ -62,11 +83,15 @@ def _masking() -> MaskErrors:
 
 
 def federation_schema(
-    query: type, mutation: type | None = None, types: Sequence[type] = ()
+    query: type,
+    mutation: type | None = None,
+    types: Sequence[type] = (),
+    subscription: type | None = None,
 ) -> strawberry.federation.Schema:
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
         extensions=[_masking],
@@ -75,7 +100,17 @@ def federation_schema(
 
 class SubgraphApp(GraphQL[ServiceContext, None]):
     def __init__(self, schema: strawberry.federation.Schema, runtime: ServiceRuntime) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if runtime.settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if runtime.settings.graphiql else None,
+            # Subscriptions over a WebSocket, or over SSE on a POST (a router's default for
+            # HTTP subgraphs, with the caller's own headers on each request).
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,
+            ),
+        )
         self.runtime = runtime
 
     async def get_context(

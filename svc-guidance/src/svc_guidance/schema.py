@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from shared.live import LiveEventsSubscription
 from shared.subgraph import context_of, federation_schema
 from svc_guidance import models, service
 
@@ -68,4 +69,5 @@ class Query:
         ]
 
 
-schema = federation_schema(Query, types=[Municipality])
+# Guidance hosts the platform's live events (API.md: platformEvents).
+schema = federation_schema(Query, types=[Municipality], subscription=LiveEventsSubscription)
