@@ -45,3 +45,7 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "CONFLICT"
+
+
+class Unavailable(DomainError):
+    code = "UNAVAILABLE"

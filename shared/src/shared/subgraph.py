@@ -9,6 +9,7 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,6 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
@@ -30,14 +36,30 @@ class ServiceContext:
         self.runtime = runtime
         self.loaders = Loaders(runtime)
         self._authorization = authorization
+        # A WebSocket's `connection_init` payload, set by strawberry (browsers cannot send headers).
+        self.connection_params: dict[str, Any] | None = None
         self._principal: Principal | None = None
 
     @property
     def principal(self) -> Principal:
         """Verified on first use, so public fields work even when no token was sent."""
         if self._principal is None:
-            self._principal = principal_from_header(self._authorization, self.runtime.settings)
+            self._principal = principal_from_header(self._credentials(), self.runtime.settings)
         return self._principal
+
+    def _credentials(self) -> str | None:
+        """The `connection_init` payload's `Authorization` or `token`, else the request's header.
+
+        `token` is what a router should send: Hive Gateway's WebSocket transport shares one
+        subgraph connection among callers unless their connection params differ in `token`.
+        """
+        params = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
+        authorization, token = params.get("authorization"), params.get("token")
+        if isinstance(authorization, str):
+            return authorization
+        if isinstance(token, str):
+            return token if token.lower().startswith("bearer ") else f"Bearer {token}"
+        return self._authorization
 
 
 def context_of(info: strawberry.Info) -> ServiceContext:
@@ -57,11 +79,15 @@ def _masking() -> MaskErrors:
 
 
 def federation_schema(
-    query: type, mutation: type | None = None, types: Sequence[type] = ()
+    query: type,
+    mutation: type | None = None,
+    types: Sequence[type] = (),
+    subscription: type | None = None,
 ) -> strawberry.federation.Schema:
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
         extensions=[_masking],
@@ -70,7 +96,17 @@ def federation_schema(
 
 class SubgraphApp(GraphQL[ServiceContext, None]):
     def __init__(self, schema: strawberry.federation.Schema, runtime: ServiceRuntime) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if runtime.settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if runtime.settings.graphiql else None,
+            # Subscriptions over a WebSocket, or over SSE on a POST (a router's default for
+            # HTTP subgraphs, with the caller's own headers on each request).
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,
+            ),
+        )
         self.runtime = runtime
 
     async def get_context(

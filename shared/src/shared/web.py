@@ -15,7 +15,7 @@ from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import migrate, ping
@@ -59,6 +59,7 @@ def create_service_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await relay
             await runtime.relay.close()
+            await runtime.live.stop()
             await runtime.broker.stop()
             await runtime.engine.dispose()
 
@@ -82,6 +83,7 @@ def create_service_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from shared.live import LiveEventsSubscription
 from shared.subgraph import context_of, federation_schema
 from svc_guidance import models, service
 
@@ -61,4 +62,5 @@ class Query:
         return [GuidanceEngagement.from_row(row) for row in rows]
 
 
-schema = federation_schema(Query, types=[Municipality])
+# Guidance hosts the platform's live events (API.md: platformEvents).
+schema = federation_schema(Query, types=[Municipality], subscription=LiveEventsSubscription)
