@@ -1,5 +1,5 @@
 """Every event contract, importable in one place so the registry is complete."""
 
-from shared.contracts import education, grants, networks
+from shared.contracts import education, grants, guidance, networks
 
-__all__ = ["education", "grants", "networks"]
+__all__ = ["education", "grants", "guidance", "networks"]

@@ -1,0 +1,47 @@
+"""The directorate's guidance team: advisers and how many engagements each can carry."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TypeVar
+
+from shared.auth import Principal
+from shared.runtime import ServiceRuntime
+from svc_guidance import domain
+from svc_guidance.models import GuidanceAdviser
+from svc_guidance.service.common import now, subject
+
+T = TypeVar("T")
+
+
+async def register(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    name: str,
+    capacity: int,
+    background: str | None = None,
+    region: str | None = None,
+) -> GuidanceAdviser:
+    principal.require_directorate()
+    domain.check_capacity(capacity)
+    adviser = GuidanceAdviser(
+        id=uuid.uuid4(),
+        name=domain.required_text(name, "name", domain.MAX_NAME),
+        background=domain.optional_text(background, "background", domain.MAX_BACKGROUND),
+        region=domain.optional_text(region, "region", domain.MAX_REGION),
+        capacity=capacity,
+        active_engagements=0,
+        registered_at=now(),
+        registered_by=subject(principal),
+    )
+    async with runtime.unit_of_work() as uow:
+        uow.session.add(adviser)
+    return adviser
+
+
+def detail(principal: Principal, value: T) -> T:
+    """An adviser's background, region and engagements are for the directorate; whoever sees an
+    engagement sees its advisers' names and workload."""
+    principal.require_directorate()
+    return value
