@@ -65,6 +65,7 @@ async def start(
         covered = domain.covered(case.municipality, [m.number for m in others])
         await _check_not_engaged(uow.session, covered)
         uow.session.add(engagement)
+        await uow.session.flush()  # before the rows naming it: no relationship() orders them
         uow.session.add_all(_coverage(engagement.id, covered, counties))
         uow.session.add_all(
             EngagementAdviser(engagement_id=engagement.id, adviser_id=a.id) for a in team
