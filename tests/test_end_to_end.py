@@ -254,8 +254,17 @@ def test_demo_data_loads_through_the_api_and_a_second_load_changes_nothing(
     seats = sum(o["seats"] for p in catalogue for o in p["offerings"] if o["term"] == "2018H")
     cohorts = '{ supportCohorts(county: "11", term: "2018H") { municipalityCount headCount } }'
     before = gateway.call(cohorts)["data"]["supportCohorts"]
+    guidance = "{ guidanceEngagements(round: 2018) { id } guidanceCases { id } }"
+    guidance_before = gateway.call(guidance, role="directorate")["data"]
 
     assert load_demo_data(platform.gateway_url) == first
+    assert gateway.call(guidance, role="directorate")["data"] == guidance_before
+    assert len(guidance_before["guidanceEngagements"]) == 13
+    # Våler, under its 2018 number, took part through the Solør service hosted by Åsnes.
+    valer = '{ municipality(number: "0426") { guidance { round municipality { name } } } }'
+    assert gateway.call(valer, role="directorate")["data"]["municipality"]["guidance"] == [
+        {"round": 2018, "municipality": {"name": "Åsnes"}}
+    ]
     again = gateway.call("{ programmes { offerings { term seats } } }")["data"]["programmes"]
     assert sum(o["seats"] for p in again for o in p["offerings"] if o["term"] == "2018H") == seats
     assert gateway.call(cohorts)["data"]["supportCohorts"] == before

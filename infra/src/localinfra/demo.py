@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from localinfra.demo_guidance import load_guidance_demo
 from shared.auth import issue_token
 from shared.settings import AuthSettings
 
@@ -127,6 +128,7 @@ def load_demo_data(gateway_url: str, settings: AuthSettings | None = None) -> di
         "enrolments": enrolled,
         "grantSchemes": schemes,
         "supportProgrammeMunicipalities": joined,
+        **load_guidance_demo(client),
     }
 
 
