@@ -172,3 +172,26 @@ async def test_a_case_by_id_is_not_found_for_who_may_not_see_it(guidance) -> Non
     assert error["code"] == "NOT_FOUND"
     error = await guidance.error(query, {"id": "not-a-uuid"}, DIRECTORATE)
     assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "id")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"committedHoursPerMonth": 0}, "committedHoursPerMonth"),
+        ({"reason": ""}, "reason"),
+        ({"municipality": "12"}, "municipality"),
+    ],
+)
+async def test_a_bad_request_names_the_field_and_opens_nothing(guidance, fields, field) -> None:
+    request = {"municipality": ALTA, "reason": "Vi trenger hjelp", **fields}
+    error = await guidance.error(guidance.REQUEST, {"i": request}, [f"municipality:{ALTA}"])
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", field)
+    assert await guidance.outbox_types() == []
+    cases = await guidance.call("{ guidanceCases { id } }", roles=DIRECTORATE)
+    assert cases["guidanceCases"] == []
+
+
+async def test_answering_a_malformed_case_id_names_the_field(guidance) -> None:
+    variables = {"id": "not-a-uuid", "accept": True, "hours": 10}
+    error = await guidance.error(guidance.RESPOND, variables, [f"municipality:{ALTA}"])
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "caseId")
