@@ -61,23 +61,28 @@ async def start(
         team = await _locked_advisers(uow.session, adviser_ids)
         domain.assign(team)
         engagement = _engagement(principal, case, round_year, starts_on)
-        counties = {m.number: m.county for m in others} | {case.municipality: case.county}
         covered = domain.covered(case.municipality, [m.number for m in others])
         await _check_not_engaged(uow.session, covered)
-        uow.session.add(engagement)
-        await uow.session.flush()  # before the rows naming it: no relationship() orders them
-        uow.session.add_all(_coverage(engagement.id, covered, counties))
-        uow.session.add_all(
-            EngagementAdviser(engagement_id=engagement.id, adviser_id=a.id) for a in team
-        )
-        await flush(
-            uow.session, "an adviser or a covered municipality changed meanwhile; try again"
-        )
+        counties = {m.number: m.county for m in others} | {case.municipality: case.county}
+        await _add(uow.session, engagement, team, _coverage(engagement.id, covered, counties))
         uow.emit(
             EngagementStarted(**_facts(engagement, covered), advisers=len(team)),
             municipality=engagement.municipality,
         )
     return engagement
+
+
+async def _add(
+    session: AsyncSession,
+    engagement: GuidanceEngagement,
+    team: Sequence[GuidanceAdviser],
+    coverage: Sequence[CoveredMunicipality],
+) -> None:
+    session.add(engagement)
+    await session.flush()  # before the rows naming it: no relationship() orders them
+    session.add_all(coverage)
+    session.add_all(EngagementAdviser(engagement_id=engagement.id, adviser_id=a.id) for a in team)
+    await flush(session, "an adviser or a covered municipality changed meanwhile; try again")
 
 
 def _adviser_ids(advisers: Sequence[str]) -> list[uuid.UUID]:
