@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from shared.contracts.education import ENROLMENTS_TOPIC
 
 
-def channels(create_app) -> dict:  # type: ignore[no-untyped-def]
+def channels(create_app: Callable[[], Starlette]) -> dict[str, Any]:
     app = create_app()
     # No lifespan: the document needs neither Kafka nor the database.
     response = TestClient(app).get("/asyncapi.json")

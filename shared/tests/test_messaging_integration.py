@@ -6,17 +6,19 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
-from shared.events import ReceivedEvent, new_event
+from shared.events import Envelope, ReceivedEvent, new_event
 from shared.inbox import inbox_table
 from shared.messaging import dead_letter_topic, ensure_topics
 from shared.outbox import outbox_table
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, UnitOfWork
 from shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
@@ -49,7 +51,7 @@ async def make_runtime(url: str, bootstrap: str, service: str) -> ServiceRuntime
         kafka_bootstrap_servers=bootstrap,
         outbox_poll_seconds=0.1,
     )
-    runtime = ServiceRuntime(settings=settings, metadata=metadata, migrations_dir=None)  # type: ignore[arg-type]
+    runtime = ServiceRuntime(settings=settings, metadata=metadata, migrations_dir=Path("unused"))
     async with runtime.engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
     return runtime
@@ -116,7 +118,7 @@ async def test_same_event_twice_has_one_effect_and_poison_goes_to_dlq(
     runtime = await make_runtime(database, kafka_bootstrap, f"inbox-test-{uuid.uuid4().hex[:6]}")
     handled: list[str] = []
 
-    async def effect(uow, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+    async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:
         await uow.session.execute(
             effects.insert().values(enrolment_id=str(event.payload.enrolment_id))
         )
@@ -195,7 +197,7 @@ async def test_a_row_committed_late_with_a_lower_id_is_still_published(
     assert pending == 0
 
 
-def _row(event) -> dict:  # type: ignore[no-untyped-def]
+def _row(event: Envelope) -> dict[str, Any]:
     return {
         "event_id": str(event.event_id),
         "topic": ENROLMENTS_TOPIC,
@@ -235,7 +237,7 @@ async def test_an_effect_that_keeps_failing_is_dead_lettered_and_the_next_event_
     poison, good = registered(), registered()
     handled: list[str] = []
 
-    async def effect(uow, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+    async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:
         if event.payload.enrolment_id == poison.enrolment_id:
             raise RuntimeError("cannot apply this one")
         await uow.session.execute(

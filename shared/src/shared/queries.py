@@ -25,7 +25,7 @@ async def rows_where_in(
     order_by: InstrumentedAttribute[Any] | None = None,
 ) -> list[Row]:
     """`column IN keys` (and `where`), in chunks."""
-    ordered, rows = sorted(set(keys), key=str), []
+    ordered, rows = sorted(set(keys), key=str), list[Row]()
     for start in range(0, len(ordered), CHUNK):
         query = select(model).where(column.in_(ordered[start : start + CHUNK]), *where)
         if order_by is not None:

@@ -9,11 +9,13 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
 
@@ -22,7 +24,8 @@ from shared.errors import DomainError
 from shared.loaders import Loaders
 from shared.runtime import ServiceRuntime
 
-FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation-composition 0.27
+# strawberry's default 2.11 is refused by federation-composition 0.27.
+FEDERATION_VERSION: Final = "2.7"
 
 
 class ServiceContext:
@@ -74,6 +77,6 @@ class SubgraphApp(GraphQL[ServiceContext, None]):
         self.runtime = runtime
 
     async def get_context(
-        self, request: Request, response: Response | None = None
-    ) -> ServiceContext:  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> ServiceContext:
         return ServiceContext(self.runtime, request.headers.get("authorization"))

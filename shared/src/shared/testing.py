@@ -93,5 +93,5 @@ async def execute(
     result = await schema.execute(
         query, variable_values=variables, context_value=ServiceContext(runtime, header)
     )
-    errors = [error.formatted for error in result.errors or []]
+    errors = [dict(error.formatted) for error in result.errors or []]
     return result.data, errors

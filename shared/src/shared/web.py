@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,9 +109,9 @@ class _Counted:
         await self.app(scope, receive, send)
 
 
-async def _check(probe: object) -> str:
+async def _check(probe: Awaitable[object]) -> str:
     try:
-        result = await asyncio.wait_for(probe, timeout=3)  # type: ignore[arg-type]
+        result = await asyncio.wait_for(probe, timeout=3)
     except Exception as error:
         return f"failed: {error!r}"
     return "ok" if result is not False else "failed"

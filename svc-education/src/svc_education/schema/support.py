@@ -154,6 +154,7 @@ class CohortParticipation:
     async def cohort(self, info: strawberry.Info) -> SupportCohort:
         ctx = context_of(info)
         row = await ctx.loaders.load(support_service.cohorts_by_id, self.cohort_id)
+        assert row is not None  # a participation's cohort is never deleted
         return SupportCohort.from_row(row)
 
     @strawberry.field

@@ -111,7 +111,8 @@ async def education_totals(
     if term is not None:
         query = query.where(Enrolment.term == term_filter(term))
     async with runtime.sessions() as session:
-        counts = (await session.execute(query)).all()
+        rows = await session.execute(query)
+        counts = [(m, status, n, credits or 0) for m, status, n, credits in rows]
     return totals_by_county(counts, counties)
 
 

@@ -200,7 +200,7 @@ async def _completions_since_record(
         )
         .group_by(WorkforceRecord.municipality)
     )
-    return {municipality: (n, credits) for municipality, n, credits in rows}
+    return {municipality: (n, credits or 0) for municipality, n, credits in rows}
 
 
 async def members_by_municipality(

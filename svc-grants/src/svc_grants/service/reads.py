@@ -60,7 +60,7 @@ async def county_budgets(runtime: ServiceRuntime, *, year: int | None) -> list[C
         query = query.where(GrantScheme.year == year)
     async with runtime.sessions() as session:
         rows = (await session.execute(query)).all()
-    return [CountyBudget(c, y, int(b), int(k), int(p)) for c, y, b, k, p in rows]
+    return [CountyBudget(str(c), y, int(b), int(k), int(p)) for c, y, b, k, p in rows]
 
 
 async def application(
