@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from shared.auth import Principal
 from shared.runtime import ServiceRuntime
 from shared.testing import migrated_runtime
-from svc_education.app import create_runtime
+from svc_education.app import SERVICE
 from svc_education.domain.enrolments import EnrolmentRow, EnrolmentStatus, RowOutcome
 from svc_education.models import Enrolment, Offering
 from svc_education.service.catalogue import create_offering
@@ -28,7 +28,7 @@ LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
 @pytest.fixture
 async def replicas(new_database: Callable[[str], str]) -> AsyncIterator[list[ServiceRuntime]]:
     url = new_database("education")
-    runtimes = [await migrated_runtime(create_runtime, "education", url) for _ in range(2)]
+    runtimes = [await migrated_runtime(SERVICE, url) for _ in range(2)]
     yield runtimes
     for runtime in runtimes:
         await runtime.engine.dispose()

@@ -18,7 +18,7 @@ from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
 from shared.events import new_event, parse_event
 from shared.runtime import ServiceRuntime
 from shared.testing import execute, migrated_runtime
-from svc_grants.app import create_runtime
+from svc_grants.app import SERVICE
 from svc_grants.models import GrantApplication, GrantApplicationTransition, GrantScheme
 from svc_grants.schema import schema
 
@@ -105,7 +105,7 @@ async def test_concurrent_approvals_on_two_replicas_commit_exactly_what_fits(
     new_database: Callable[[str], str],
 ) -> None:
     url = new_database("grants")
-    replicas = [await migrated_runtime(create_runtime, "grants", url) for _ in range(2)]
+    replicas = [await migrated_runtime(SERVICE, url) for _ in range(2)]
     try:
         scheme_id, ids = await submitted_applications(replicas[0])
         outcomes = await asyncio.gather(

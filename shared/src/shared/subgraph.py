@@ -9,7 +9,7 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, Self
 
 import strawberry
 from graphql import GraphQLError
@@ -41,6 +41,32 @@ class ServiceContext:
         if self._principal is None:
             self._principal = principal_from_header(self._authorization, self.runtime.settings)
         return self._principal
+
+
+@strawberry.type  # a base: its subclasses, not it, are types of a schema
+class MunicipalityKey:
+    """The key of the Municipality entity. A service's `Municipality` extends it with its fields:
+
+    @strawberry.federation.type(keys=["number"])
+    class Municipality(MunicipalityKey): ...
+    """
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
+
+
+@strawberry.type  # a base, as MunicipalityKey
+class CountyKey:
+    """The key of the County entity."""
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
 
 
 def context_of(info: strawberry.Info) -> ServiceContext:

@@ -25,11 +25,10 @@ from shared.web import ServiceDefinition
 ServiceRuntimeOf = Callable[[ServiceDefinition], Awaitable[ServiceRuntime]]
 
 
-async def migrated_runtime(
-    create_runtime: Callable[[ServiceSettings], ServiceRuntime], service: str, database_url: str
-) -> ServiceRuntime:
+async def migrated_runtime(service: ServiceDefinition, database_url: str) -> ServiceRuntime:
     """A service's runtime on `database_url` with its Alembic migrations applied."""
-    runtime = create_runtime(ServiceSettings(service=service, port=0, database_url=database_url))
+    settings = ServiceSettings(service=service.name, port=0, database_url=database_url)
+    runtime = service.runtime(settings)
     await migrate(runtime.migrations_dir, database_url)
     return runtime
 

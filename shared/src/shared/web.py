@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from shared.observability import (
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings, load_service_settings
 from shared.subgraph import SubgraphApp
+from shared.topology import service
 
 log = get_logger(__name__)
 
@@ -128,10 +130,16 @@ class ServiceDefinition:
 
     name: str  # one of shared.topology.SERVICES
     metadata: MetaData
-    migrations_dir: Path
     schema: strawberry.federation.Schema
     register_handlers: Callable[[ServiceRuntime], None]
     published: tuple[str, ...] = ()
+
+    @property
+    def migrations_dir(self) -> Path:
+        """`svc-<name>/migrations`, beside the package's `src/` folder (docs/patterns.md)."""
+        package = importlib.import_module(service(self.name).module).__file__
+        assert package is not None  # a regular package, not a namespace
+        return Path(package).resolve().parents[2] / "migrations"
 
     def runtime(self, settings: ServiceSettings | None = None) -> ServiceRuntime:
         settings = settings or load_service_settings(self.name)

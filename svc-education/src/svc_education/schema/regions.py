@@ -10,7 +10,7 @@ import strawberry
 
 from shared import reference
 from shared.inputs import existing_county, existing_municipality
-from shared.subgraph import context_of
+from shared.subgraph import CountyKey, MunicipalityKey, context_of
 from svc_education.schema.enrolments import Enrolment
 from svc_education.schema.support import CohortParticipation
 from svc_education.schema.workforce import WorkforceCompetence
@@ -18,9 +18,7 @@ from svc_education.service import enrolments, support, workforce
 
 
 @strawberry.federation.type(keys=["number"])
-class County:
-    number: str
-
+class County(CountyKey):
     @strawberry.field
     def name(self) -> str:
         return existing_county(self.number).name
@@ -35,9 +33,7 @@ class County:
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field
     def name(self) -> str:
         return existing_municipality(self.number).name
