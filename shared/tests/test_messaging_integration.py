@@ -13,13 +13,14 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
-from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
+from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.events import Envelope, ReceivedEvent, new_event
 from shared.inbox import inbox_table
 from shared.messaging import dead_letter_topic, ensure_topics
 from shared.outbox import outbox_table
 from shared.runtime import ServiceRuntime, UnitOfWork
 from shared.settings import ServiceSettings
+from shared.testing import enrolment_registered
 
 pytestmark = pytest.mark.integration
 
@@ -27,20 +28,6 @@ metadata = MetaData()
 outbox_table(metadata)
 inbox_table(metadata)
 effects = Table("effects", metadata, Column("enrolment_id", String(36), primary_key=True))
-
-
-def registered(municipality: str = "5601") -> EnrolmentRegistered:
-    return EnrolmentRegistered(
-        enrolment_id=uuid.uuid4(),
-        offering_id=uuid.uuid4(),
-        programme_id=uuid.uuid4(),
-        institution_id="uis",
-        term="2018H",
-        municipality=municipality,
-        employee_ref=f"emp-{uuid.uuid4().hex[:6]}",
-        external_ref=uuid.uuid4().hex,
-        status="ACTIVE",
-    )
 
 
 async def make_runtime(url: str, bootstrap: str, service: str) -> ServiceRuntime:
@@ -88,7 +75,7 @@ async def test_outbox_publishes_after_kafka_comes_back(private_kafka, database: 
     runtime = await make_runtime(database, bootstrap, "outbox-test")
     private_kafka.stop()
 
-    payload = registered()
+    payload = enrolment_registered()
     async with runtime.unit_of_work() as uow:
         event = uow.emit(payload, municipality=payload.municipality)
     relay = asyncio.create_task(runtime.relay.run())
@@ -125,7 +112,7 @@ async def test_same_event_twice_has_one_effect_and_poison_goes_to_dlq(
         handled.append(str(event.envelope.event_id))
 
     runtime.on_event(topic, effect)
-    first, second = registered(), registered()
+    first, second = enrolment_registered(), enrolment_registered()
     duplicate = new_event(first, municipality="5601", producer="test").model_dump_json().encode()
     after = new_event(second, municipality="5601", producer="test").model_dump_json().encode()
 
@@ -177,7 +164,7 @@ async def test_a_row_committed_late_with_a_lower_id_is_still_published(
     await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
     runtime = await make_runtime(database, kafka_bootstrap, "late-commit-test")
     early, late = (
-        new_event(registered("0301"), municipality="0301", producer="t") for _ in range(2)
+        new_event(enrolment_registered("0301"), municipality="0301", producer="t") for _ in range(2)
     )
     async with runtime.sessions() as session, session.begin():
         await session.execute(runtime.outbox.insert().values(id=10, **_row(early)))
@@ -215,7 +202,7 @@ async def test_only_one_relay_publishes_among_replicas(kafka_bootstrap: str, dat
     relays = [asyncio.create_task(r.relay.run()) for r in replicas]
     for _ in range(20):
         async with replicas[0].unit_of_work() as uow:
-            uow.emit(registered("5601"), municipality="5601")
+            uow.emit(enrolment_registered("5601"), municipality="5601")
     async with asyncio.timeout(30):
         while sum(r.relay.published for r in replicas) < 20:
             await asyncio.sleep(0.1)
@@ -234,7 +221,7 @@ async def test_an_effect_that_keeps_failing_is_dead_lettered_and_the_next_event_
     topic = f"test.failing.{uuid.uuid4().hex[:8]}"
     await ensure_topics(kafka_bootstrap, [topic], partitions=1)
     runtime = await make_runtime(database, kafka_bootstrap, f"failing-{uuid.uuid4().hex[:6]}")
-    poison, good = registered(), registered()
+    poison, good = enrolment_registered(), enrolment_registered()
     handled: list[str] = []
 
     async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:

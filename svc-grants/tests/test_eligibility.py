@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
+from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.events import new_event, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, execute
+from shared.testing import ServiceRuntimeOf, enrolment_registered, event_bytes, execute
 from svc_grants.app import SERVICE
 from svc_grants.schema import schema
 
@@ -27,22 +25,8 @@ async def runtime(service_runtime: ServiceRuntimeOf) -> ServiceRuntime:
 
 
 def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes:
-    payload = EnrolmentRegistered(
-        enrolment_id=uuid.uuid4(),
-        offering_id=uuid.uuid4(),
-        programme_id=uuid.uuid4(),
-        institution_id="uis",
-        term="2018H",
-        municipality=municipality,
-        employee_ref="e1",
-        external_ref=uuid.uuid4().hex,
-        status=status,
-    )
-    return (
-        new_event(payload, municipality=municipality, producer="education")
-        .model_dump_json()
-        .encode()
-    )
+    payload = enrolment_registered(municipality, status)
+    return event_bytes(payload, municipality, producer="education")
 
 
 async def deliver(runtime: ServiceRuntime, raw: bytes) -> bool:

@@ -8,6 +8,7 @@ migrating is what makes a test slow.
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ import pytest
 import strawberry
 
 from shared.auth import issue_token
+from shared.contracts.education import EnrolmentRegistered
 from shared.db import migrate
+from shared.events import Contract, new_event
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.subgraph import ServiceContext
@@ -78,6 +81,31 @@ async def service_runtime(
     yield make
     for runtime in made:
         await runtime.engine.dispose()
+
+
+def enrolment_registered(
+    municipality: str = "5601", status: str = "ACTIVE", term: str = "2018H"
+) -> EnrolmentRegistered:
+    """Education's event of a new enrolment, with fresh ids and references."""
+    enrolment_id = uuid.uuid4()
+    return EnrolmentRegistered(
+        enrolment_id=enrolment_id,
+        offering_id=uuid.uuid4(),
+        programme_id=uuid.uuid4(),
+        institution_id="uis",
+        term=term,
+        municipality=municipality,
+        employee_ref=f"e-{enrolment_id}",
+        external_ref=enrolment_id.hex,
+        status=status,
+    )
+
+
+def event_bytes(payload: Contract, municipality: str, producer: str = "test") -> bytes:
+    """An event as it arrives from Kafka: its envelope as JSON."""
+    return (
+        new_event(payload, municipality=municipality, producer=producer).model_dump_json().encode()
+    )
 
 
 async def execute(
