@@ -13,7 +13,7 @@ from shared.auth import Principal
 from shared.errors import BadUserInput, Forbidden
 from shared.inputs import maybe_uuid, parse_county, parse_uuid
 from shared.loaders import Loaders
-from shared.queries import many_per_key, one_per_key
+from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime
 from svc_education.domain.checks import RowRejected, bad_input, parse_term, term_filter
 from svc_education.domain.enrolments import (
@@ -125,41 +125,14 @@ async def institution_offerings(
     return [row for row in rows if wanted in (None, row.term)]
 
 
-# Batch functions for loaders -------------------------------------------------------------------
+# Batch functions for loaders (shared.queries) -----------------------------------------------------
 
 
-async def programmes_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[Programme | None]:
-    return await one_per_key(runtime.sessions, Programme, Programme.id, ids)
-
-
-async def institutions_by_id(
-    runtime: ServiceRuntime, ids: Sequence[str]
-) -> list[Institution | None]:
-    return await one_per_key(runtime.sessions, Institution, Institution.id, ids)
-
-
-async def offerings_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[Offering | None]:
-    return await one_per_key(runtime.sessions, Offering, Offering.id, ids)
-
-
-async def offerings_by_programme(
-    runtime: ServiceRuntime, programme_ids: Sequence[uuid.UUID]
-) -> list[list[Offering]]:
-    return await many_per_key(
-        runtime.sessions, Offering, Offering.programme_id, programme_ids, Offering.term
-    )
-
-
-async def offerings_by_institution(
-    runtime: ServiceRuntime, institution_ids: Sequence[str]
-) -> list[list[Offering]]:
-    return await many_per_key(
-        runtime.sessions, Offering, Offering.institution_id, institution_ids, Offering.term
-    )
+programmes_by_id = one_by(Programme, Programme.id)
+institutions_by_id = one_by(Institution, Institution.id)
+offerings_by_id = one_by(Offering, Offering.id)
+offerings_by_programme = many_by(Offering, Offering.programme_id, order_by=Offering.term)
+offerings_by_institution = many_by(Offering, Offering.institution_id, order_by=Offering.term)
 
 
 async def waitlisted_by_offering(

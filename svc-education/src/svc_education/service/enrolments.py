@@ -21,7 +21,7 @@ from shared.contracts.education import (
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_uuid
 from shared.loaders import Loaders
-from shared.queries import many_per_key, rows_where_in
+from shared.queries import many_by, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain.checks import RowRejected
 from svc_education.domain.enrolments import (
@@ -330,9 +330,6 @@ async def municipality_enrolments(
     raise Forbidden(f"no access to municipality {municipality}'s enrolments")
 
 
-async def enrolments_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[Enrolment]]:
-    return await many_per_key(
-        runtime.sessions, Enrolment, Enrolment.municipality, numbers, Enrolment.registered_at
-    )
+enrolments_by_municipality = many_by(
+    Enrolment, Enrolment.municipality, order_by=Enrolment.registered_at
+)

@@ -14,7 +14,7 @@ from shared.contracts.education import CohortCompleted, CohortJoined
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_municipality
 from shared.loaders import Loaders
-from shared.queries import many_per_key, one_per_key
+from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain.checks import term_filter
 from svc_education.domain.support import (
@@ -352,57 +352,22 @@ async def visible_participations(
     return [row for row in rows if principal.may_see_municipality(row.municipality)]
 
 
-# Batch functions for loaders -------------------------------------------------------------------
+# Batch functions for loaders (shared.queries) -----------------------------------------------------
 
 
-async def cohorts_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[SupportCohort | None]:
-    return await one_per_key(runtime.sessions, SupportCohort, SupportCohort.id, ids)
-
-
-async def gatherings_by_cohort(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CohortGathering]]:
-    return await many_per_key(
-        runtime.sessions, CohortGathering, CohortGathering.cohort_id, ids, CohortGathering.held_on
-    )
-
-
-async def participations_by_cohort(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CohortParticipation]]:
-    return await many_per_key(
-        runtime.sessions,
-        CohortParticipation,
-        CohortParticipation.cohort_id,
-        ids,
-        CohortParticipation.municipality,
-    )
-
-
-async def participations_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[CohortParticipation]]:
-    return await many_per_key(
-        runtime.sessions,
-        CohortParticipation,
-        CohortParticipation.municipality,
-        numbers,
-        CohortParticipation.joined_at,
-    )
-
-
-async def participants_by_participation(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CohortParticipant]]:
-    return await many_per_key(
-        runtime.sessions,
-        CohortParticipant,
-        CohortParticipant.participation_id,
-        ids,
-        CohortParticipant.employee_ref,
-    )
+cohorts_by_id = one_by(SupportCohort, SupportCohort.id)
+gatherings_by_cohort = many_by(
+    CohortGathering, CohortGathering.cohort_id, order_by=CohortGathering.held_on
+)
+participations_by_cohort = many_by(
+    CohortParticipation, CohortParticipation.cohort_id, order_by=CohortParticipation.municipality
+)
+participations_by_municipality = many_by(
+    CohortParticipation, CohortParticipation.municipality, order_by=CohortParticipation.joined_at
+)
+participants_by_participation = many_by(
+    CohortParticipant, CohortParticipant.participation_id, order_by=CohortParticipant.employee_ref
+)
 
 
 async def evaluations_by_cohort(

@@ -16,7 +16,7 @@ from shared.auth import Principal
 from shared.errors import Forbidden
 from shared.inputs import parse_county, parse_municipality
 from shared.loaders import Loaders
-from shared.queries import many_per_key
+from shared.queries import many_by
 from shared.runtime import ServiceRuntime
 from svc_education.domain.enrolments import EnrolmentStatus
 from svc_education.domain.workforce import (
@@ -203,13 +203,6 @@ async def _completions_since_record(
     return {municipality: (n, credits or 0) for municipality, n, credits in rows}
 
 
-async def members_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[WorkforceMember]]:
-    return await many_per_key(
-        runtime.sessions,
-        WorkforceMember,
-        WorkforceMember.municipality,
-        numbers,
-        WorkforceMember.employee_ref,
-    )
+members_by_municipality = many_by(
+    WorkforceMember, WorkforceMember.municipality, order_by=WorkforceMember.employee_ref
+)
