@@ -22,7 +22,8 @@ from shared.contracts.networks import (
 )
 from shared.events import Contract, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, enrolment_registered, event_bytes, execute
+from shared.testing import enrolment_registered, event_bytes, execute
+from shared.web import ServiceDefinition
 from svc_grants.app import SERVICE
 from svc_grants.models import GrantScheme
 from svc_grants.schema import schema
@@ -208,5 +209,10 @@ def _role(fields: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-async def grants(service_runtime: ServiceRuntimeOf) -> Grants:
-    return Grants(await service_runtime(SERVICE))
+def service_definition() -> ServiceDefinition:
+    return SERVICE
+
+
+@pytest.fixture
+def grants(runtime: ServiceRuntime) -> Grants:
+    return Grants(runtime)

@@ -7,8 +7,7 @@ import pytest
 from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.events import new_event, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, enrolment_registered, event_bytes, execute
-from svc_grants.app import SERVICE
+from shared.testing import enrolment_registered, event_bytes, execute
 from svc_grants.schema import schema
 
 ELIGIBILITY = """
@@ -17,11 +16,6 @@ query($n: String!) { _entities(representations: [{__typename: "Municipality", nu
 CREATE = """
 mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
   name year kind budgetNok committedNok availableNok } }"""
-
-
-@pytest.fixture
-async def runtime(service_runtime: ServiceRuntimeOf) -> ServiceRuntime:
-    return await service_runtime(SERVICE)
 
 
 def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes:

@@ -1,8 +1,9 @@
 """Test helpers every service uses: migrated databases, and a GraphQL call as a given role.
 
-Also a pytest plugin (the root conftest.py loads it): the `service_runtime` fixture gives a
-service's runtime on a copy of its SQLite database, migrated once per test session, since
-migrating is what makes a test slow.
+Also a pytest plugin (the root conftest.py loads it). A service's tests/conftest.py names its
+service with a `service_definition` fixture; then `runtime` is that service's runtime on a copy
+of its SQLite database, migrated once per test session (migrating is what makes tests slow),
+and `gql` runs a query on its subgraph as a token with given roles.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import strawberry
@@ -26,6 +27,13 @@ from shared.subgraph import ServiceContext
 from shared.web import ServiceDefinition
 
 ServiceRuntimeOf = Callable[[ServiceDefinition], Awaitable[ServiceRuntime]]
+Result = tuple[dict[str, Any] | None, list[dict[str, Any]]]
+
+
+class GraphQLCall(Protocol):
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Awaitable[Result]: ...
 
 
 async def migrated_runtime(service: ServiceDefinition, database_url: str) -> ServiceRuntime:
@@ -83,6 +91,25 @@ async def service_runtime(
         await runtime.engine.dispose()
 
 
+@pytest.fixture
+async def runtime(
+    service_definition: ServiceDefinition, service_runtime: ServiceRuntimeOf
+) -> ServiceRuntime:
+    return await service_runtime(service_definition)
+
+
+@pytest.fixture
+def gql(service_definition: ServiceDefinition, runtime: ServiceRuntime) -> GraphQLCall:
+    """Runs a query on the service's subgraph as a token with `roles` (anonymous when None)."""
+
+    def call(
+        query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Awaitable[Result]:
+        return execute(service_definition.schema, runtime, query, variables, roles)
+
+    return call
+
+
 def enrolment_registered(
     municipality: str = "5601", status: str = "ACTIVE", term: str = "2018H"
 ) -> EnrolmentRegistered:
@@ -114,7 +141,7 @@ async def execute(
     query: str,
     variables: dict[str, Any] | None = None,
     roles: list[str] | None = None,
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+) -> Result:
     """Runs `query` as a token with `roles` (anonymous when None); returns data and errors."""
     header = f"Bearer {issue_token(roles, runtime.settings)}" if roles is not None else None
     result = await schema.execute(
