@@ -34,4 +34,4 @@ token: setup
 	@$(PY) -m shared.token $(ROLE)
 
 lint: setup
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+# `service_runtime`: a service's runtime on a copy of its database, migrated once per session.
+pytest_plugins = ("shared.testing",)
+
 if TYPE_CHECKING:
     from localinfra.kafka import LocalKafka
     from localinfra.postgres import LocalPostgres

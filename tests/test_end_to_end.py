@@ -227,7 +227,7 @@ def test_stopped_service_gives_partial_data_with_unavailable(
 def test_unavailable_non_null_field_nulls_its_parent_and_says_why(
     platform: Any, gateway: Client
 ) -> None:
-    # API.md makes grantEligibility non-null, so GraphQL's null propagation reaches the
+    # The API makes grantEligibility non-null, so GraphQL's null propagation reaches the
     # nullable municipality; the error still names the field and the service.
     platform["grants"].stop()
     try:

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = {"education": 8001, "grants": 8002, "networks": 8003, "guidance": 8004}
-GATEWAY_PORT = 8000
+from shared.topology import GATEWAY_PORT
+from shared.topology import SERVICES as _ENTRIES
+
+SERVICES = {entry.name: entry.default_port for entry in _ENTRIES}
 
 
 @dataclass

@@ -18,7 +18,15 @@ def parse_nok(value: str, field: str) -> int:
     return int(Decimal(text) * 100)
 
 
+def parse_optional_nok(value: str | None, field: str) -> int | None:
+    return None if value is None else parse_nok(value, field)
+
+
 def format_nok(ore: int) -> str:
     sign = "-" if ore < 0 else ""
     kroner, rest = divmod(abs(ore), 100)
     return f"{sign}{kroner}.{rest:02d}"
+
+
+def format_optional_nok(ore: int | None) -> str | None:
+    return None if ore is None else format_nok(ore)

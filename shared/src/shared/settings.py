@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared import topology
+
 # Local development only: tokens signed with this secret are worthless outside a laptop.
 DEV_JWT_SECRET = "kompetanseloftet-local-development-secret-not-for-production"
 
@@ -37,9 +39,13 @@ class ServiceSettings(AuthSettings):
     outbox_batch_size: int = Field(default=500, gt=0)
 
 
-def load_service_settings(service: str, default_port: int) -> ServiceSettings:
-    """Settings for `service`; `<SERVICE>_HOST`/`_PORT`/`_DATABASE_URL` win over plain names."""
+def load_service_settings(service: str) -> ServiceSettings:
+    """Settings for `service`; `<SERVICE>_HOST`/`_PORT`/`_DATABASE_URL` win over plain names.
+
+    The port defaults to the service's in `shared.topology`.
+    """
     prefixed = _PrefixedServiceSettings.for_service(service)
+    default_port = topology.service(service).default_port
     settings = ServiceSettings(service=service, port=prefixed.port or default_port)
     if prefixed.host:
         settings = settings.model_copy(update={"host": prefixed.host})
@@ -61,7 +67,4 @@ class _PrefixedServiceSettings(BaseSettings):
 
     @classmethod
     def for_service(cls, service: str) -> _PrefixedServiceSettings:
-        class Prefixed(cls):  # type: ignore[valid-type,misc]
-            model_config = SettingsConfigDict(extra="ignore", env_prefix=f"{service.upper()}_")
-
-        return Prefixed()
+        return cls(_env_prefix=f"{service.upper()}_")

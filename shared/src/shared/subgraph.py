@@ -1,21 +1,22 @@
 """Strawberry Federation-2 subgraph plumbing shared by the services.
 
-The request context carries the verified principal, a session factory (one short session per
-resolver or loader batch: sessions must not be shared across concurrent resolvers) and
-per-request DataLoaders, so `_entities` over 357 municipalities is one query, not 357.
+The request context carries the runtime (its session factory gives one short session per
+resolver or loader batch: sessions must not be shared across concurrent resolvers), the caller's
+principal, verified on first use, and the request's DataLoaders (`shared.loaders`). Resolvers
+pass the principal to the use cases, which decide what the caller may do (docs/patterns.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Final, Self
 
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.dataloader import DataLoader
 from strawberry.extensions import MaskErrors
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
@@ -25,19 +26,21 @@ from strawberry.subscriptions import (
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
+from shared.loaders import Loaders
 from shared.runtime import ServiceRuntime
 
-FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation-composition 0.27
+# strawberry's default 2.11 is refused by federation-composition 0.27.
+FEDERATION_VERSION: Final = "2.7"
 
 
 class ServiceContext:
     def __init__(self, runtime: ServiceRuntime, authorization: str | None) -> None:
         self.runtime = runtime
+        self.loaders = Loaders(runtime)
         self._authorization = authorization
         # A WebSocket's `connection_init` payload, set by strawberry (browsers cannot send headers).
         self.connection_params: dict[str, Any] | None = None
         self._principal: Principal | None = None
-        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
     @property
     def principal(self) -> Principal:
@@ -60,16 +63,37 @@ class ServiceContext:
             return token if token.lower().startswith("bearer ") else f"Bearer {token}"
         return self._authorization
 
-    def loader(
-        self, name: Hashable, load: Callable[[list[Any]], Awaitable[Sequence[Any]]]
-    ) -> DataLoader[Any, Any]:
-        if name not in self._loaders:
-            self._loaders[name] = DataLoader(load_fn=load)
-        return self._loaders[name]
+
+@strawberry.type  # a base: its subclasses, not it, are types of a schema
+class MunicipalityKey:
+    """The key of the Municipality entity. A service's `Municipality` extends it with its fields:
+
+    @strawberry.federation.type(keys=["number"])
+    class Municipality(MunicipalityKey): ...
+    """
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
+
+
+@strawberry.type  # a base, as MunicipalityKey
+class CountyKey:
+    """The key of the County entity."""
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
 
 
 def context_of(info: strawberry.Info) -> ServiceContext:
-    return info.context  # type: ignore[no-any-return]
+    context = info.context
+    assert isinstance(context, ServiceContext), "SubgraphApp and shared.testing make the context"
+    return context
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -114,6 +138,6 @@ class SubgraphApp(GraphQL[ServiceContext, None]):
         self.runtime = runtime
 
     async def get_context(
-        self, request: Request, response: Response | None = None
-    ) -> ServiceContext:  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> ServiceContext:
         return ServiceContext(self.runtime, request.headers.get("authorization"))

@@ -1,31 +1,138 @@
-"""Test helpers every service uses: a migrated runtime, and a GraphQL call as a given role."""
+"""Test helpers every service uses: migrated databases, and a GraphQL call as a given role.
+
+Also a pytest plugin (the root conftest.py loads it). A service's tests/conftest.py names its
+service with a `service_definition` fixture; then `runtime` is that service's runtime on a copy
+of its SQLite database, migrated once per test session (migrating is what makes tests slow),
+and `gql` runs a query on its subgraph as a token with given roles.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import pytest
 import strawberry
 
 from shared.auth import issue_token
+from shared.contracts.education import EnrolmentRegistered
 from shared.db import migrate
+from shared.events import Contract, new_event
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.subgraph import ServiceContext
+from shared.web import ServiceDefinition
+
+ServiceRuntimeOf = Callable[[ServiceDefinition], Awaitable[ServiceRuntime]]
+Result = tuple[dict[str, Any] | None, list[dict[str, Any]]]
 
 
-async def migrated_runtime(
-    create_runtime: Callable[[ServiceSettings], ServiceRuntime], service: str, database_url: str
-) -> ServiceRuntime:
+class GraphQLCall(Protocol):
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Awaitable[Result]: ...
+
+
+async def migrated_runtime(service: ServiceDefinition, database_url: str) -> ServiceRuntime:
     """A service's runtime on `database_url` with its Alembic migrations applied."""
-    runtime = create_runtime(ServiceSettings(service=service, port=0, database_url=database_url))
+    settings = ServiceSettings(service=service.name, port=0, database_url=database_url)
+    runtime = service.runtime(settings)
     await migrate(runtime.migrations_dir, database_url)
     return runtime
 
 
-def sqlite_url(tmp_path: Path, service: str) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / f'{service}.db'}"
+def sqlite_url(folder: Path, service: str) -> str:
+    return f"sqlite+aiosqlite:///{folder / f'{service}.db'}"
+
+
+class MigratedTemplates:
+    """Each service's SQLite database file, migrated on first use; later uses copy it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._files: dict[str, Path] = {}
+
+    async def copy(self, service: ServiceDefinition, folder: Path) -> str:
+        """A migrated database of `service` in `folder`; returns its URL."""
+        if service.name not in self._files:
+            url = sqlite_url(self.folder, service.name)
+            await migrate(service.migrations_dir, url)
+            self._files[service.name] = self.folder / f"{service.name}.db"
+        shutil.copy(self._files[service.name], folder / f"{service.name}.db")
+        return sqlite_url(folder, service.name)
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> MigratedTemplates:
+    return MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.fixture
+async def service_runtime(
+    migrated_templates: MigratedTemplates, tmp_path: Path
+) -> AsyncIterator[ServiceRuntimeOf]:
+    """`await service_runtime(SERVICE)`: its runtime on a fresh copy of its migrated database."""
+    made: list[ServiceRuntime] = []
+
+    async def make(service: ServiceDefinition) -> ServiceRuntime:
+        folder = tmp_path / f"db-{len(made)}"
+        folder.mkdir()
+        url = await migrated_templates.copy(service, folder)
+        made.append(
+            service.runtime(ServiceSettings(service=service.name, port=0, database_url=url))
+        )
+        return made[-1]
+
+    yield make
+    for runtime in made:
+        await runtime.engine.dispose()
+
+
+@pytest.fixture
+async def runtime(
+    service_definition: ServiceDefinition, service_runtime: ServiceRuntimeOf
+) -> ServiceRuntime:
+    return await service_runtime(service_definition)
+
+
+@pytest.fixture
+def gql(service_definition: ServiceDefinition, runtime: ServiceRuntime) -> GraphQLCall:
+    """Runs a query on the service's subgraph as a token with `roles` (anonymous when None)."""
+
+    def call(
+        query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Awaitable[Result]:
+        return execute(service_definition.schema, runtime, query, variables, roles)
+
+    return call
+
+
+def enrolment_registered(
+    municipality: str = "5601", status: str = "ACTIVE", term: str = "2018H"
+) -> EnrolmentRegistered:
+    """Education's event of a new enrolment, with fresh ids and references."""
+    enrolment_id = uuid.uuid4()
+    return EnrolmentRegistered(
+        enrolment_id=enrolment_id,
+        offering_id=uuid.uuid4(),
+        programme_id=uuid.uuid4(),
+        institution_id="uis",
+        term=term,
+        municipality=municipality,
+        employee_ref=f"e-{enrolment_id}",
+        external_ref=enrolment_id.hex,
+        status=status,
+    )
+
+
+def event_bytes(payload: Contract, municipality: str, producer: str = "test") -> bytes:
+    """An event as it arrives from Kafka: its envelope as JSON."""
+    return (
+        new_event(payload, municipality=municipality, producer=producer).model_dump_json().encode()
+    )
 
 
 async def execute(
@@ -34,11 +141,11 @@ async def execute(
     query: str,
     variables: dict[str, Any] | None = None,
     roles: list[str] | None = None,
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+) -> Result:
     """Runs `query` as a token with `roles` (anonymous when None); returns data and errors."""
     header = f"Bearer {issue_token(roles, runtime.settings)}" if roles is not None else None
     result = await schema.execute(
         query, variable_values=variables, context_value=ServiceContext(runtime, header)
     )
-    errors = [error.formatted for error in result.errors or []]
+    errors = [dict(error.formatted) for error in result.errors or []]
     return result.data, errors

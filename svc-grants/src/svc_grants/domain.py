@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from shared import reference
 from shared.auth import Principal
 from shared.errors import BadUserInput, Conflict, Forbidden
+from shared.inputs import parse_county
 from shared.money import format_nok
 
 # What an employer may claim per enrolment: substitute cover, travel and literature for a
@@ -84,10 +84,7 @@ def validate_scheme(
 def _scheme_county(county: str | None) -> str:
     if county is None:
         raise BadUserInput("county", "development-project funds are allocated per county")
-    found = reference.county(county)
-    if found is None:
-        raise BadUserInput("county", f"no county has number {county.strip()!r}")
-    return found.number
+    return parse_county(county).number
 
 
 # The application lifecycle ------------------------------------------------------------------

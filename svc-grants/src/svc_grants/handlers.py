@@ -17,28 +17,27 @@ from shared.contracts.networks import (
 )
 from shared.events import ReceivedEvent
 from shared.runtime import ServiceRuntime, UnitOfWork
-from svc_grants import service
-from svc_grants.domain import EligibilityStatus
+from svc_grants.service import effects
 
 
 async def on_enrolment_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
     match event.payload:
-        case EnrolmentRegistered():
-            await service.record_enrolment(uow.session, event.payload)
-        case EnrolmentPromoted(enrolment_id=enrolment_id):
-            await service.change_eligibility(uow.session, enrolment_id, EligibilityStatus.ELIGIBLE)
-        case EnrolmentWithdrawn():
-            await service.withdraw_enrolment(uow, event.envelope, event.payload)
-        case CourseCompleted(enrolment_id=enrolment_id):
-            await service.change_eligibility(uow.session, enrolment_id, EligibilityStatus.COMPLETED)
+        case EnrolmentRegistered() as registered:
+            await effects.record_enrolment(uow, event.envelope, registered)
+        case EnrolmentPromoted() as promoted:
+            await effects.promote_enrolment(uow, event.envelope, promoted)
+        case EnrolmentWithdrawn() as withdrawn:
+            await effects.withdraw_enrolment(uow, event.envelope, withdrawn)
+        case CourseCompleted() as completed:
+            await effects.complete_enrolment(uow, event.envelope, completed)
 
 
 async def on_network_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
     match event.payload:
-        case CompetencePlanInForce():
-            await service.record_plan(uow.session, event.payload)
-        case DevelopmentProjectProposed():
-            await service.record_project(uow.session, event.payload)
+        case CompetencePlanInForce() as plan:
+            await effects.record_plan(uow, event.envelope, plan)
+        case DevelopmentProjectProposed() as project:
+            await effects.record_project(uow, event.envelope, project)
 
 
 def register(runtime: ServiceRuntime) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from shared.live import LiveEventsSubscription
-from shared.subgraph import context_of, federation_schema
+from shared.subgraph import MunicipalityKey, context_of, federation_schema
 from svc_guidance import models, service
 
 
@@ -33,24 +33,16 @@ class GuidanceEngagement:
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field(
         description="The municipality's guidance engagements (who may see: as its data)."
     )
     async def guidance(self, info: strawberry.Info) -> list[GuidanceEngagement]:
         ctx = context_of(info)
-        ctx.principal.require_municipality(self.number)
-        rows = await ctx.loader(
-            "engagements_by_municipality",
-            lambda numbers: service.engagements_by_municipality(ctx.runtime, numbers),
-        ).load(self.number)
+        rows = await service.municipality_engagements(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
         return [GuidanceEngagement.from_row(row) for row in rows]
-
-    @classmethod
-    def resolve_reference(cls, number: str) -> Municipality:
-        return cls(number=number)
 
 
 @strawberry.type
@@ -60,13 +52,8 @@ class Query:
         self, info: strawberry.Info, round: int | None = None
     ) -> list[GuidanceEngagement]:
         ctx = context_of(info)
-        ctx.principal.require_authenticated()
-        rows = await service.engagements(ctx.runtime, round)
-        return [
-            GuidanceEngagement.from_row(r)
-            for r in rows
-            if ctx.principal.may_see_municipality(r.municipality)
-        ]
+        rows = await service.engagements(ctx.runtime, ctx.principal, round_year=round)
+        return [GuidanceEngagement.from_row(row) for row in rows]
 
 
 # Guidance hosts the platform's live events (API.md: platformEvents).
