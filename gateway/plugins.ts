@@ -1,0 +1,240 @@
+// The few things the router needs beyond Hive Gateway's own options; each has an end-to-end
+// test through the running router (tests/test_gateway_*.py).
+import type { GatewayPlugin } from "@graphql-hive/gateway";
+import {
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  GraphQLError,
+  type GraphQLOutputType,
+  type SelectionSetNode,
+  type ValidationContext,
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+} from "graphql";
+import { maskError } from "graphql-yoga";
+
+/** The `Authorization` header as `Bearer <JWT>`; anything else is refused, never ignored. */
+export function bearerToken({ request }: { request: Request }) {
+  const header = request?.headers.get("authorization");
+  if (header == null) {
+    return undefined;
+  }
+  const [scheme, token, ...rest] = header.trim().split(/\s+/);
+  if (scheme?.toLowerCase() !== "bearer" || !token || rest.length > 0 || !looksLikeJwt(token)) {
+    throw unauthenticated("the Authorization header must be 'Bearer <JWT>'");
+  }
+  return { prefix: "Bearer", token };
+}
+
+function looksLikeJwt(token: string): boolean {
+  const [header, payload, signature] = token.split(".");
+  if (signature === undefined) {
+    return false;
+  }
+  try {
+    JSON.parse(Buffer.from(header, "base64url").toString());
+    JSON.parse(Buffer.from(payload, "base64url").toString());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+  });
+}
+
+/**
+ * A verified token must also say who (`sub`) and until when (`exp`), as the services require;
+ * checked here so such a token reaches no subgraph. Runs after the JWT plugin has verified it.
+ */
+export function useRequiredClaims(claims: string[]): GatewayPlugin {
+  return {
+    onRequestParse({ serverContext }) {
+      const payload = (serverContext as { jwt?: { payload?: Record<string, unknown> } }).jwt
+        ?.payload;
+      const missing = payload ? claims.filter((claim) => payload[claim] == null) : [];
+      if (missing.length > 0) {
+        throw unauthenticated(`the token lacks the claims ${missing.join(", ")}`);
+      }
+    },
+  };
+}
+
+/** Refuses a request whose declared body is larger than `maxBytes`, before reading it. */
+export function useRequestBodyLimit(maxBytes: number): GatewayPlugin {
+  return {
+    onRequest({ request, endResponse }) {
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > maxBytes) {
+        const message = `the request body of ${length} bytes exceeds the limit of ${maxBytes}`;
+        endResponse(
+          Response.json(
+            { errors: [{ message, extensions: { code: "BAD_REQUEST" } }] },
+            { status: 413 },
+          ),
+        );
+      }
+    },
+  };
+}
+
+type Extensions = Record<string, unknown> & { code?: unknown; http?: { status?: number } };
+
+// How Hive reports a subgraph it could not reach in time, or at all.
+const UNREACHABLE = new Set(["SUBREQUEST_HTTP_ERROR", "GATEWAY_TIMEOUT"]);
+
+/**
+ * Hive's error masking (no stack traces or internals to clients), except that a subgraph it
+ * could not reach becomes `UNAVAILABLE` naming the service (`extensions.service`, set by the
+ * `subgraphErrors` option) on the fields that subgraph owns, so the rest of the data arrives.
+ */
+export function maskErrorsButNameUnavailableServices(
+  error: unknown,
+  message: string,
+  isDev?: boolean,
+): Error {
+  const located = error instanceof GraphQLError ? error : undefined;
+  const cause = located?.originalError instanceof GraphQLError ? located.originalError : located;
+  const extensions = (cause?.extensions ?? {}) as Extensions;
+  if (located && UNREACHABLE.has(String(extensions.code))) {
+    const service = String(extensions.service ?? "a subgraph");
+    return new GraphQLError(`the ${service} service is unavailable`, {
+      nodes: located.nodes,
+      path: located.path,
+      extensions: { code: "UNAVAILABLE", service },
+    });
+  }
+  return maskError(error, message, isDev);
+}
+
+/**
+ * Every error a client sees carries `extensions.code` (API.md): the JWT plugin's refusals
+ * become `UNAUTHENTICATED`, other refused requests `BAD_REQUEST`.
+ */
+export function useErrorCodes(): GatewayPlugin {
+  return {
+    onResultProcess({ result }) {
+      for (const single of Array.isArray(result) ? result : [result]) {
+        const errors = (single as { errors?: { extensions?: Extensions }[] })?.errors;
+        for (const error of errors ?? []) {
+          const extensions = (error.extensions ??= {}) as Extensions;
+          extensions.code ??= codeFor(extensions.http?.status);
+        }
+      }
+    },
+  };
+}
+
+function codeFor(status: number | undefined): string {
+  if (status === 401) {
+    return "UNAUTHENTICATED";
+  }
+  return status != null && status >= 400 && status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+}
+
+/**
+ * Refuses, before anything is planned or sent, an operation whose estimated cost exceeds
+ * `maxCost`: every object costs 1, and a list multiplies what is below it by `listSize` (per
+ * list level). Counting fields is not enough: nesting lists multiplies the work. (Hive's own
+ * `demandControl` in 2.15.1 does not multiply `[T!]!` lists, the kind all our lists are.)
+ */
+export function useCostLimit({ listSize, maxCost }: { listSize: number; maxCost: number }) {
+  const rule = (context: ValidationContext) => ({
+    OperationDefinition: {
+      enter(operation: { selectionSet: SelectionSetNode; operation: string }) {
+        const root = context.getSchema().getRootType(operation.operation as never);
+        if (!root) {
+          return;
+        }
+        const cost = selectionCost(operation.selectionSet, root, context, listSize, new Map());
+        if (cost > maxCost) {
+          context.reportError(
+            new GraphQLError(`the query's estimated cost ${cost} exceeds the limit of ${maxCost}`, {
+              extensions: { code: "COST_LIMIT_EXCEEDED", cost: { estimated: cost, max: maxCost } },
+            }),
+          );
+        }
+      },
+    },
+  });
+  return {
+    onValidate({ addValidationRule }: { addValidationRule: (rule: unknown) => void }) {
+      addValidationRule(rule);
+    },
+  } as GatewayPlugin;
+}
+
+function selectionCost(
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  context: ValidationContext,
+  listSize: number,
+  fragments: Map<string, number>,
+): number {
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
+      const field = fields[selection.name.value];
+      if (!field) {
+        continue; // __typename, or an unknown field that validation reports anyway
+      }
+      const named = getNamedType(field.type);
+      const below =
+        selection.selectionSet && isCompositeType(named)
+          ? selectionCost(selection.selectionSet, named, context, listSize, fragments)
+          : 0;
+      const own = isCompositeType(named) ? 1 : 0;
+      total += listFactor(field.type, listSize) * (own + below);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition
+        ? context.getSchema().getType(selection.typeCondition.name.value)
+        : parent;
+      if (condition && isCompositeType(condition)) {
+        total += selectionCost(selection.selectionSet, condition, context, listSize, fragments);
+      }
+    } else {
+      total += fragmentCost(context.getFragment(selection.name.value), context, listSize, fragments);
+    }
+  }
+  return total;
+}
+
+function fragmentCost(
+  fragment: FragmentDefinitionNode | null | undefined,
+  context: ValidationContext,
+  listSize: number,
+  fragments: Map<string, number>,
+): number {
+  if (!fragment) {
+    return 0;
+  }
+  const name = fragment.name.value;
+  if (!fragments.has(name)) {
+    fragments.set(name, 0); // a cycle adds nothing; validation refuses it anyway
+    const type = context.getSchema().getType(fragment.typeCondition.name.value);
+    if (type && isCompositeType(type)) {
+      fragments.set(name, selectionCost(fragment.selectionSet, type, context, listSize, fragments));
+    }
+  }
+  return fragments.get(name) ?? 0;
+}
+
+function listFactor(type: GraphQLOutputType, listSize: number): number {
+  let factor = 1;
+  for (let current = type; ; current = current.ofType) {
+    if (isListType(current)) {
+      factor *= listSize;
+    } else if (!isNonNullType(current)) {
+      return factor;
+    }
+  }
+}
