@@ -117,7 +117,8 @@ export function maskErrorsButNameUnavailableServices(
 
 /**
  * Every error a client sees carries `extensions.code` (API.md): the JWT plugin's refusals
- * become `UNAUTHENTICATED`, other refused requests `BAD_REQUEST`.
+ * become `UNAUTHENTICATED`, anything else the client got wrong (e.g. a variable of the wrong
+ * type, whose message names it) `BAD_USER_INPUT`.
  */
 export function useErrorCodes(): GatewayPlugin {
   return {
@@ -137,7 +138,7 @@ function codeFor(status: number | undefined): string {
   if (status === 401) {
     return "UNAUTHENTICATED";
   }
-  return status != null && status >= 400 && status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+  return status != null && status >= 400 && status < 500 ? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR";
 }
 
 /**
