@@ -40,7 +40,8 @@ def test_subgraphs_that_do_not_compose_are_refused_and_the_old_supergraph_stays(
     tmp_path: Path,
 ) -> None:
     # The same field, a String in one subgraph and an Int in the other.
-    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@shareable"])'
+    federation = "https://specs.apollo.dev/federation/v2.7"
+    link = f'extend schema @link(url: "{federation}", import: ["@shareable"])'
     (tmp_path / "a.graphql").write_text(f"{link}\ntype Query {{ total: String @shareable }}")
     (tmp_path / "b.graphql").write_text(f"{link}\ntype Query {{ total: Int @shareable }}")
     out = tmp_path / "supergraph.graphql"
@@ -52,5 +53,5 @@ def test_subgraphs_that_do_not_compose_are_refused_and_the_old_supergraph_stays(
 
 
 def test_a_subgraph_that_never_answers_is_named(tmp_path: Path) -> None:
-    with pytest.raises(CompositionError, match="subgraph education .* gave no SDL"):
+    with pytest.raises(CompositionError, match=r"subgraph education .* gave no SDL"):
         compose_supergraph(urls(["education"]), tmp_path / "supergraph.graphql", wait_seconds=0)
