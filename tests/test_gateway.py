@@ -1,0 +1,240 @@
+"""The router (Hive Gateway with gateway/gateway.config.ts) as clients meet it, in front of a
+stub subgraph that records what reaches it: tokens, forwarded headers, limits, CSRF, callers
+never sharing answers, GraphiQL, metrics and production mode."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+from localinfra.platform import Process
+from shared.auth import issue_token
+from shared.settings import DEV_JWT_SECRET, AuthSettings
+from tests.router_stub import RECORDER, StubSubgraph, post, running_router
+
+CALLER = "{ caller { authorization correlationId idempotencyKey cookie } }"
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[StubSubgraph]:
+    with StubSubgraph() as subgraph:
+        yield subgraph
+
+
+@pytest.fixture(scope="module")
+def router(stub: StubSubgraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
+    yield from running_router(stub.url, tmp_path_factory.mktemp("router"))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def token(**claims: object) -> str:
+    now = int(time.time())
+    return jwt.encode(
+        {"sub": "tester", "roles": ["directorate"], "iat": now, "exp": now + 600, **claims},
+        DEV_JWT_SECRET,
+        algorithm="HS256",
+    )
+
+
+def token_signed_with(secret: str) -> str:
+    return jwt.encode({"sub": "x", "exp": int(time.time()) + 600}, secret, algorithm="HS256")
+
+
+def without(claim: str) -> str:
+    now = int(time.time())
+    claims = {"sub": "tester", "roles": ["directorate"], "exp": now + 600}
+    del claims[claim]
+    return jwt.encode(claims, DEV_JWT_SECRET, algorithm="HS256")
+
+
+def test_a_valid_token_and_the_agreed_headers_reach_the_subgraph_and_nothing_else(
+    router: Process,
+) -> None:
+    valid = issue_token(["directorate"], AuthSettings())
+    headers = {
+        **bearer(valid),
+        "x-correlation-id": "corr-42",
+        "idempotency-key": "retry-7",
+        "cookie": "session=secret",
+    }
+    body = post(router, CALLER, headers).json()
+    assert "errors" not in body, body
+    assert body["data"]["caller"] == {
+        "authorization": f"Bearer {valid}",
+        "correlationId": "corr-42",
+        "idempotencyKey": "retry-7",
+        "cookie": None,
+    }
+
+
+def test_without_a_correlation_id_the_router_makes_one_up_and_forwards_it(
+    router: Process,
+) -> None:
+    first = post(router, CALLER).json()["data"]["caller"]["correlationId"]
+    second = post(router, CALLER).json()["data"]["caller"]["correlationId"]
+    assert first and second and first != second
+
+
+def test_no_token_is_a_public_caller(router: Process) -> None:
+    body = post(router, CALLER).json()
+    assert "errors" not in body, body
+    assert body["data"]["caller"]["authorization"] is None
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        f"Bearer {token_signed_with('not-the-secret-of-this-platform-at-all')}",
+        f"Bearer {token(exp=int(time.time()) - 60)}",
+        f"Bearer {without('sub')}",
+        f"Bearer {without('exp')}",
+        "Bearer forged.token.value",
+        "Bearer",
+        f"Basic {token()}",
+    ],
+    ids=["forged", "expired", "no-subject", "no-expiry", "malformed", "empty", "not-bearer"],
+)
+def test_a_bad_token_is_unauthenticated_and_reaches_no_subgraph(
+    router: Process, authorization: str
+) -> None:
+    calls = len(RECORDER.calls)
+    response = post(router, CALLER, {"authorization": authorization})
+    body = response.json()
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+    assert len(RECORDER.calls) == calls
+
+
+def test_concurrent_identical_queries_of_two_callers_each_get_their_own_answer(
+    router: Process,
+) -> None:
+    """In-flight de-duplication shares one answer between identical queries, never between
+    callers: both queries are held at the subgraph until both have arrived there."""
+    RECORDER.arrived, RECORDER.everyone_arrived = 0, None
+    tokens = [token(sub="alice"), token(sub="bob")]
+    query = "{ caller(overlap: 2) { authorization } }"
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda t: post(router, query, bearer(t)).json(), tokens))
+    assert [a["data"]["caller"]["authorization"] for a in answers] == [
+        f"Bearer {t}" for t in tokens
+    ]
+
+
+def test_the_same_alias_for_different_fields_in_sibling_inline_fragments(router: Process) -> None:
+    body = post(
+        router, "{ items { id ... on Book { label: title } ... on Film { label: director } } }"
+    ).json()
+    assert body == {
+        "data": {"items": [{"id": "b1", "label": "Barnevernloven"}, {"id": "f1", "label": "X"}]}
+    }
+
+
+@pytest.mark.parametrize(("include", "expected"), [(True, {"level": 1}), (False, None)])
+def test_a_variable_used_only_in_include_decides_the_field(
+    router: Process, include: bool, expected: dict[str, int] | None
+) -> None:
+    query = "query($deep: Boolean!) { tree { level child @include(if: $deep) { level } } }"
+    body = post(router, query, variables={"deep": include}).json()
+    assert "errors" not in body, body
+    assert body["data"]["tree"].get("child") == expected
+
+
+def test_fields_below_a_null_parent_stay_null_without_errors(router: Process) -> None:
+    body = post(router, "{ missingTree { level children { level } } }").json()
+    assert body == {"data": {"missingTree": None}}
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        ("{ tree { " + "child { " * 11 + "level" + " }" * 11 + " } }", "depth"),
+        ("{ " + " ".join(f'a{i}: echo(text: "x")' for i in range(31)) + " }", "aliases"),
+        ("{ tree { children { children { children { level } } } } }", "cost"),
+        ("{ tree { " + "level " * 2001 + "} }", "tokens"),
+    ],
+    ids=["depth", "aliases", "cost", "tokens"],
+)
+def test_a_query_beyond_a_limit_is_refused_before_the_subgraph_is_called(
+    router: Process, query: str, limit: str
+) -> None:
+    calls = len(RECORDER.calls)
+    body = post(router, query).json()
+    assert body.get("data") is None, body
+    assert body["errors"][0]["extensions"]["code"], body
+    assert limit in body["errors"][0]["message"].lower() or limit == "tokens", body
+    assert len(RECORDER.calls) == calls
+
+
+def test_a_body_over_the_limit_is_refused_unread(router: Process) -> None:
+    calls = len(RECORDER.calls)
+    text = "x" * (300 * 1024)
+    response = post(router, "query($t: String!) { echo(text: $t) }", variables={"t": text})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert len(RECORDER.calls) == calls
+
+
+def test_a_get_request_without_a_csrf_header_is_refused(router: Process) -> None:
+    url = f"{router.url}/graphql"
+    refused = httpx.get(url, params={"query": '{ echo(text: "hi") }'}, timeout=10)
+    assert refused.status_code == 403
+    allowed = httpx.get(
+        url,
+        params={"query": '{ echo(text: "hi") }'},
+        headers={"x-graphql-csrf": "1", "accept": "application/json"},
+        timeout=10,
+    )
+    assert allowed.json() == {"data": {"echo": "hi"}}
+
+
+def test_graphiql_is_served_from_installed_files(router: Process) -> None:
+    page = httpx.get(f"{router.url}/graphql", headers={"accept": "text/html"}, timeout=30)
+    assert page.status_code == 200
+    assert "<html" in page.text.lower()
+    assert 'src="http' not in page.text and 'href="http' not in page.text
+
+
+def test_prometheus_metrics_count_the_requests(router: Process) -> None:
+    post(router, '{ echo(text: "count me") }')
+    metrics = httpx.get(f"{router.url}/metrics", timeout=10).text
+    assert "graphql_yoga_http_duration" in metrics
+
+
+@pytest.fixture(scope="module")
+def production_router(
+    stub: StubSubgraph, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Process]:
+    env = {"ENVIRONMENT": "production", "JWT_SECRET": f"production-{uuid.uuid4()}"}
+    yield from running_router(stub.url, tmp_path_factory.mktemp("production-router"), env)
+
+
+def test_production_serves_no_graphiql_and_no_introspection(production_router: Process) -> None:
+    page = httpx.get(f"{production_router.url}/graphql", headers={"accept": "text/html"})
+    assert "<html" not in page.text.lower()
+    body = post(production_router, "{ __schema { types { name } } }").json()
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"]["code"]
+
+
+def test_production_refuses_tokens_signed_with_the_development_secret(
+    production_router: Process,
+) -> None:
+    body = post(production_router, CALLER, bearer(token())).json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_production_will_not_start_on_the_development_secret(
+    stub: StubSubgraph, tmp_path: Path
+) -> None:
+    with pytest.raises(RuntimeError, match="JWT_SECRET or JWKS_URL"):
+        next(running_router(stub.url, tmp_path, {"ENVIRONMENT": "production"}))
