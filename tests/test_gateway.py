@@ -4,6 +4,8 @@ never sharing answers, GraphiQL, metrics and production mode."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ import httpx
 import jwt
 import pytest
 
+from gateway.router import GATEWAY_DIR
 from localinfra.platform import Process
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET, AuthSettings
@@ -238,3 +241,18 @@ def test_production_will_not_start_on_the_development_secret(
 ) -> None:
     with pytest.raises(RuntimeError, match="JWT_SECRET or JWKS_URL"):
         next(running_router(stub.url, tmp_path, {"ENVIRONMENT": "production"}))
+
+
+def test_the_router_passes_every_graphql_over_http_audit(router: Process) -> None:
+    """graphql-http's audits: every MUST, SHOULD and MAY of the GraphQL-over-HTTP spec."""
+    result = subprocess.run(
+        ["node", str(GATEWAY_DIR / "audit.mjs"), f"{router.url}/graphql"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    audits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(audits) >= 48
+    failed = [f"{a['name']}: {a['reason']}" for a in audits if a["status"] != "ok"]
+    assert failed == []
