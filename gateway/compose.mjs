@@ -8,7 +8,7 @@
 // instead of whatever happens to be running.
 // Exit 0: the supergraph is written. Exit 1: the reasons are on stderr and the file is untouched,
 // so a router keeps serving the last good supergraph. Exit 2: wrong usage.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { composeServices } from "@theguild/federation-composition";
@@ -102,9 +102,10 @@ async function main() {
       wait: values.wait,
       sdlDir: values["sdl-dir"],
     });
-    // Written in place, never renamed over: Hive Gateway watches the file and stops watching
-    // when it is replaced by a rename.
-    writeFileSync(values.out, supergraph);
+    // Replaced in one rename, so a router reading it never sees half a supergraph.
+    const partial = `${values.out}.${process.pid}.partial`;
+    writeFileSync(partial, supergraph);
+    renameSync(partial, values.out);
     console.error(`supergraph of ${positionals.length} subgraphs written to ${values.out}`);
   } catch (error) {
     if (!(error instanceof CompositionFailure)) {

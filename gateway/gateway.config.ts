@@ -1,6 +1,7 @@
 // Hive Gateway serving the supergraph composed by compose.mjs (see gateway/README.md).
 // Everything is set from the environment, so the same file serves development and production.
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { readFileSync } from "node:fs";
 import {
   createInlineSigningKeyProvider,
   createRemoteJwksSigningKeyProvider,
@@ -55,6 +56,11 @@ function signingKeyProvider() {
 const FORWARDED_HEADERS = ["authorization", "x-correlation-id", "idempotency-key"];
 
 export const gatewayConfig = defineConfig({
+  // Read again every pollingInterval, and served when it changed; compose.mjs replaces the
+  // file in one rename, so a half-written supergraph is never read. (Hive's own watcher of a
+  // supergraph path reads the file on every write event, even a half-written one.)
+  supergraph: () => readFileSync(env.GATEWAY_SUPERGRAPH || "supergraph.graphql", "utf8"),
+  pollingInterval: number("GATEWAY_SUPERGRAPH_POLL_MS", 10_000),
   host: env.GATEWAY_HOST || "127.0.0.1",
   port: number("GATEWAY_PORT", 4000),
   healthCheckEndpoint: "/healthz",

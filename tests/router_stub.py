@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from gateway.router import compose_supergraph, router_command
+from gateway.router import compose_supergraph, router_command, router_environment
 from localinfra.platform import Process
 from localinfra.ports import free_port
 
@@ -163,27 +163,29 @@ class StubSubgraph:
 
 
 def start_router(
-    subgraph_url: str, directory: Path, env: Mapping[str, str] | None = None
+    subgraph_url: str,
+    directory: Path,
+    env: Mapping[str, str] | None = None,
+    sdl_dir: Path | None = None,
 ) -> Process:
     supergraph = directory / "supergraph.graphql"
-    compose_supergraph({"stub": subgraph_url}, supergraph)
+    compose_supergraph({"stub": subgraph_url}, supergraph, sdl_dir=sdl_dir)
     port = free_port()
-    router = Process(
-        "gateway",
-        router_command(supergraph),
-        port,
-        {"GATEWAY_PORT": str(port), "LOG_JSON": "1", **(env or {})},
-        directory / "gateway.log",
-    )
+    environment = {**router_environment(supergraph, port), **(env or {})}
+    router = Process("gateway", router_command(), port, environment, directory / "gateway.log")
     router.start()
     router.wait_ready()
     return router
 
 
+@contextlib.contextmanager
 def running_router(
-    subgraph_url: str, directory: Path, env: Mapping[str, str] | None = None
+    subgraph_url: str,
+    directory: Path,
+    env: Mapping[str, str] | None = None,
+    sdl_dir: Path | None = None,
 ) -> Iterator[Process]:
-    router = start_router(subgraph_url, directory, env)
+    router = start_router(subgraph_url, directory, env, sdl_dir)
     try:
         yield router
     finally:

@@ -16,11 +16,12 @@ import httpx
 import jwt
 import pytest
 
-from gateway.router import GATEWAY_DIR
+from gateway.router import GATEWAY_DIR, compose_supergraph
 from localinfra.platform import Process
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET, AuthSettings
-from tests.router_stub import RECORDER, StubSubgraph, post, running_router
+from tests.conftest import eventually
+from tests.router_stub import RECORDER, SCHEMA, StubSubgraph, post, running_router
 
 CALLER = "{ caller { authorization correlationId idempotencyKey cookie } }"
 
@@ -33,7 +34,8 @@ def stub() -> Iterator[StubSubgraph]:
 
 @pytest.fixture(scope="module")
 def router(stub: StubSubgraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
-    yield from running_router(stub.url, tmp_path_factory.mktemp("router"))
+    with running_router(stub.url, tmp_path_factory.mktemp("router")) as router:
+        yield router
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -218,7 +220,8 @@ def production_router(
     stub: StubSubgraph, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Process]:
     env = {"ENVIRONMENT": "production", "JWT_SECRET": f"production-{uuid.uuid4()}"}
-    yield from running_router(stub.url, tmp_path_factory.mktemp("production-router"), env)
+    with running_router(stub.url, tmp_path_factory.mktemp("production-router"), env) as router:
+        yield router
 
 
 def test_production_serves_no_graphiql_and_no_introspection(production_router: Process) -> None:
@@ -239,8 +242,12 @@ def test_production_refuses_tokens_signed_with_the_development_secret(
 def test_production_will_not_start_on_the_development_secret(
     stub: StubSubgraph, tmp_path: Path
 ) -> None:
-    with pytest.raises(RuntimeError, match="JWT_SECRET or JWKS_URL"):
-        next(running_router(stub.url, tmp_path, {"ENVIRONMENT": "production"}))
+    production = {"ENVIRONMENT": "production"}
+    with (
+        pytest.raises(RuntimeError, match="JWT_SECRET or JWKS_URL"),
+        running_router(stub.url, tmp_path, production),
+    ):
+        pass
 
 
 def test_the_router_passes_every_graphql_over_http_audit(router: Process) -> None:
@@ -256,3 +263,21 @@ def test_the_router_passes_every_graphql_over_http_audit(router: Process) -> Non
     assert len(audits) >= 48
     failed = [f"{a['name']}: {a['reason']}" for a in audits if a["status"] != "ok"]
     assert failed == []
+
+
+def test_the_router_serves_a_recomposed_supergraph_without_a_restart(
+    stub: StubSubgraph, tmp_path: Path
+) -> None:
+    sdl = SCHEMA.execute_sync("{ _service { sdl } }").data["_service"]["sdl"]
+    older = tmp_path / "older"
+    older.mkdir()
+    (older / "stub.graphql").write_text(sdl.replace("echo(text: String!): String!", ""))
+    router_dir = tmp_path / "router"
+    router_dir.mkdir()
+    query = '{ echo(text: "new field") }'
+    with running_router(stub.url, router_dir, sdl_dir=older) as router:
+        before = post(router, query).json()
+        compose_supergraph({"stub": stub.url}, router_dir / "supergraph.graphql")
+        after = eventually(lambda: post(router, query).json().get("data"))
+    assert before["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert after == {"echo": "new field"}

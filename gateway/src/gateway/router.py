@@ -40,6 +40,15 @@ def compose_supergraph(
         raise CompositionError(result.stderr.strip() or f"compose.mjs exited {result.returncode}")
 
 
-def router_command(supergraph: Path) -> list[str]:
-    """The router serving `supergraph`, reloading it whenever the file changes."""
-    return ["node", str(HIVE_GATEWAY), "supergraph", str(supergraph), "--config-path", str(CONFIG)]
+def router_command() -> list[str]:
+    """The router, configured by gateway.config.ts and the environment (`router_environment`)."""
+    return ["node", str(HIVE_GATEWAY), "supergraph", "--config-path", str(CONFIG)]
+
+
+def router_environment(supergraph: Path, port: int) -> dict[str, str]:
+    """Serve `supergraph` (read again whenever it changes) on 127.0.0.1:`port`."""
+    return {
+        "GATEWAY_SUPERGRAPH": str(supergraph.resolve()),
+        "GATEWAY_PORT": str(port),
+        "LOG_JSON": "1",  # one JSON object a line, like the services' logs
+    }

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from gateway.router import compose_supergraph, router_command
+from gateway.router import compose_supergraph, router_command, router_environment
 from shared import topology
 
 SERVICES = {entry.name: entry.default_port for entry in topology.SERVICES}
@@ -136,12 +136,8 @@ def build_platform(
         }
         command = [sys.executable, "-m", entry.module]
         platform.processes[name] = Process(name, command, ports[name], env, log_dir / f"{name}.log")
-    gateway_env = {**common, "GATEWAY_PORT": str(ports["gateway"]), "LOG_JSON": "1"}
+    gateway_env = {**common, **router_environment(platform.supergraph_path, ports["gateway"])}
     platform.processes["gateway"] = Process(
-        "gateway",
-        router_command(platform.supergraph_path),
-        ports["gateway"],
-        gateway_env,
-        log_dir / "gateway.log",
+        "gateway", router_command(), ports["gateway"], gateway_env, log_dir / "gateway.log"
     )
     return platform

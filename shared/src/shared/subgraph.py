@@ -20,6 +20,7 @@ from strawberry.extensions import MaskErrors
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
+from shared.query_limits import query_limits
 from shared.runtime import ServiceRuntime
 
 FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation-composition 0.27
@@ -69,7 +70,7 @@ def federation_schema(
         mutation=mutation,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking],
+        extensions=[_masking, *query_limits()],
     )
 
 

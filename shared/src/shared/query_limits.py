@@ -1,0 +1,122 @@
+"""Bounds on what one query may ask a subgraph for, since subgraphs are reachable directly too.
+
+The router refuses the same shapes first (gateway/gateway.config.ts); these are the subgraphs'
+own, a little wider, because the router's `_entities` calls add a level and a list. Cost: every
+object costs 1 and a list multiplies what is below it by an assumed list size, so nesting lists
+(counties → municipalities → county → municipalities) is refused before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLCompositeType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLOutputType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    get_named_type,
+    is_composite_type,
+)
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+MAX_DEPTH = 12
+MAX_ALIASES = 60
+MAX_TOKENS = 4000
+ASSUMED_LIST_SIZE = 400  # every municipality fits in one list
+MAX_COST = 1_000_000
+
+
+def query_limits() -> list[Callable[[], SchemaExtension]]:
+    """Factories, so each request gets extensions of its own (strawberry's way)."""
+    return [
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules([CostLimit]),
+    ]
+
+
+class CostLimit(ValidationRule):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+        root = self.context.schema.get_root_type(node.operation)
+        if root is None:
+            return
+        cost = _cost(node.selection_set, root, self.context, {})
+        if cost > MAX_COST:
+            self.report_error(
+                GraphQLError(
+                    f"the query's estimated cost {cost} exceeds the limit of {MAX_COST}",
+                    node,
+                    extensions={"code": "COST_LIMIT_EXCEEDED"},
+                )
+            )
+
+
+def _cost(
+    selection_set: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    context: ValidationContext,
+    fragments: dict[str, int],
+) -> int:
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(selection, parent, context, fragments)
+        elif isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            scope = context.schema.get_type(condition.name.value) if condition else parent
+            if is_composite_type(scope):
+                total += _cost(selection.selection_set, scope, context, fragments)  # type: ignore[arg-type]
+        elif isinstance(selection, FragmentSpreadNode):
+            total += _fragment_cost(selection.name.value, context, fragments)
+    return total
+
+
+def _field_cost(
+    node: FieldNode,
+    parent: GraphQLCompositeType,
+    context: ValidationContext,
+    fragments: dict[str, int],
+) -> int:
+    field = getattr(parent, "fields", {}).get(node.name.value)
+    if field is None:
+        return 0  # __typename, or an unknown field that validation reports anyway
+    named = get_named_type(field.type)
+    if not is_composite_type(named):
+        return 0
+    below = _cost(node.selection_set, named, context, fragments) if node.selection_set else 0  # type: ignore[arg-type]
+    return _list_factor(field.type) * (1 + below)
+
+
+def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, int]) -> int:
+    if name not in fragments:
+        fragments[name] = 0  # a cycle adds nothing; validation refuses it anyway
+        definition = context.get_fragment(name)
+        scope = definition and context.schema.get_type(definition.type_condition.name.value)
+        if definition is not None and is_composite_type(scope):
+            fragments[name] = _cost(definition.selection_set, scope, context, fragments)  # type: ignore[arg-type]
+    return fragments[name]
+
+
+def _list_factor(type_: GraphQLOutputType) -> int:
+    factor = 1
+    while isinstance(type_, GraphQLList | GraphQLNonNull):
+        if isinstance(type_, GraphQLList):
+            factor *= ASSUMED_LIST_SIZE
+        type_ = type_.of_type
+    return factor
