@@ -13,18 +13,20 @@ from collections.abc import Callable
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
-    GraphQLCompositeType,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
+    GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
     get_named_type,
-    is_composite_type,
 )
 from strawberry.extensions import (
     AddValidationRules,
@@ -67,9 +69,16 @@ class CostLimit(ValidationRule):
             )
 
 
+Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+
+
+def _composite(type_: GraphQLNamedType | None) -> Composite | None:
+    return type_ if isinstance(type_, Composite) else None
+
+
 def _cost(
     selection_set: SelectionSetNode,
-    parent: GraphQLCompositeType,
+    parent: Composite,
     context: ValidationContext,
     fragments: dict[str, int],
 ) -> int:
@@ -78,10 +87,10 @@ def _cost(
         if isinstance(selection, FieldNode):
             total += _field_cost(selection, parent, context, fragments)
         elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            scope = context.schema.get_type(condition.name.value) if condition else parent
-            if is_composite_type(scope):
-                total += _cost(selection.selection_set, scope, context, fragments)  # type: ignore[arg-type]
+            typed = selection.type_condition
+            scope = _composite(context.schema.get_type(typed.name.value)) if typed else parent
+            if scope is not None:
+                total += _cost(selection.selection_set, scope, context, fragments)
         elif isinstance(selection, FragmentSpreadNode):
             total += _fragment_cost(selection.name.value, context, fragments)
     return total
@@ -89,17 +98,16 @@ def _cost(
 
 def _field_cost(
     node: FieldNode,
-    parent: GraphQLCompositeType,
+    parent: Composite,
     context: ValidationContext,
     fragments: dict[str, int],
 ) -> int:
-    field = getattr(parent, "fields", {}).get(node.name.value)
-    if field is None:
-        return 0  # __typename, or an unknown field that validation reports anyway
-    named = get_named_type(field.type)
-    if not is_composite_type(named):
-        return 0
-    below = _cost(node.selection_set, named, context, fragments) if node.selection_set else 0  # type: ignore[arg-type]
+    fields = parent.fields if not isinstance(parent, GraphQLUnionType) else {}
+    field = fields.get(node.name.value)
+    named = _composite(get_named_type(field.type)) if field is not None else None
+    if field is None or named is None:
+        return 0  # a leaf, __typename, or an unknown field that validation reports anyway
+    below = _cost(node.selection_set, named, context, fragments) if node.selection_set else 0
     return _list_factor(field.type) * (1 + below)
 
 
@@ -107,9 +115,10 @@ def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, i
     if name not in fragments:
         fragments[name] = 0  # a cycle adds nothing; validation refuses it anyway
         definition = context.get_fragment(name)
-        scope = definition and context.schema.get_type(definition.type_condition.name.value)
-        if definition is not None and is_composite_type(scope):
-            fragments[name] = _cost(definition.selection_set, scope, context, fragments)  # type: ignore[arg-type]
+        if definition is not None:
+            scope = _composite(context.schema.get_type(definition.type_condition.name.value))
+            if scope is not None:
+                fragments[name] = _cost(definition.selection_set, scope, context, fragments)
     return fragments[name]
 
 
