@@ -109,12 +109,19 @@ export const gatewayConfig = defineConfig({
     useRequestBodyLimit(number("GATEWAY_MAX_BODY_BYTES", 256 * 1024)),
     useRequiredClaims(["sub", "exp"]),
     maxAliasesPlugin({ n: number("GATEWAY_MAX_ALIASES", 30) }),
-    // Every object costs 1 and each list level is assumed to hold `listSize` items (all 357
-    // municipalities fit in one): two nested lists pass, counties → municipalities → county →
-    // municipalities (about listSize³) is refused before any subgraph is called.
+    // Every object costs 1 and a list multiplies what is below it by its estimated size: the
+    // reference data's counts for municipalities and counties, a handful for other lists. So
+    // counties → municipalities → county → municipalities (≈ 15 · 46 · 46) is refused before
+    // any subgraph is called; every municipality's applications with their histories is not.
+    // The subgraphs enforce the same estimates (shared/src/shared/query_limits.py).
     useCostLimit({
-      listSize: number("GATEWAY_LIST_SIZE", 400),
-      maxCost: number("GATEWAY_MAX_COST", 1_000_000),
+      maxCost: number("GATEWAY_MAX_COST", 25_000),
+      listSizes: {
+        "Query.municipalities": 357,
+        "Query.counties": 15,
+        "County.municipalities": 46, // the largest county, Innlandet
+      },
+      defaultListSize: number("GATEWAY_DEFAULT_LIST_SIZE", 5),
     }),
     useErrorCodes(),
   ],

@@ -141,13 +141,22 @@ function codeFor(status: number | undefined): string {
   return status != null && status >= 400 && status < 500 ? "BAD_USER_INPUT" : "INTERNAL_SERVER_ERROR";
 }
 
+interface CostLimit {
+  maxCost: number;
+  /** Estimated sizes of the lists that can be long, by `Type.field`. */
+  listSizes: Record<string, number>;
+  /** The estimate for any other list. */
+  defaultListSize: number;
+}
+
 /**
  * Refuses, before anything is planned or sent, an operation whose estimated cost exceeds
- * `maxCost`: every object costs 1, and a list multiplies what is below it by `listSize` (per
- * list level). Counting fields is not enough: nesting lists multiplies the work. (Hive's own
+ * `maxCost`: every object costs 1, and a list multiplies what is below it by its estimated
+ * size. Counting fields is not enough: nesting lists multiplies the work. (Hive's own
  * `demandControl` in 2.15.1 does not multiply `[T!]!` lists, the kind all our lists are.)
  */
-export function useCostLimit({ listSize, maxCost }: { listSize: number; maxCost: number }) {
+export function useCostLimit(limit: CostLimit) {
+  const { maxCost } = limit;
   const rule = (context: ValidationContext) => ({
     OperationDefinition: {
       enter(operation: { selectionSet: SelectionSetNode; operation: string }) {
@@ -155,7 +164,7 @@ export function useCostLimit({ listSize, maxCost }: { listSize: number; maxCost:
         if (!root) {
           return;
         }
-        const cost = selectionCost(operation.selectionSet, root, context, listSize, new Map());
+        const cost = selectionCost(operation.selectionSet, root, context, limit, new Map());
         if (cost > maxCost) {
           context.reportError(
             new GraphQLError(`the query's estimated cost ${cost} exceeds the limit of ${maxCost}`, {
@@ -177,7 +186,7 @@ function selectionCost(
   selectionSet: SelectionSetNode,
   parent: GraphQLCompositeType,
   context: ValidationContext,
-  listSize: number,
+  limit: CostLimit,
   fragments: Map<string, number>,
 ): number {
   let total = 0;
@@ -191,19 +200,20 @@ function selectionCost(
       const named = getNamedType(field.type);
       const below =
         selection.selectionSet && isCompositeType(named)
-          ? selectionCost(selection.selectionSet, named, context, listSize, fragments)
+          ? selectionCost(selection.selectionSet, named, context, limit, fragments)
           : 0;
       const own = isCompositeType(named) ? 1 : 0;
-      total += listFactor(field.type, listSize) * (own + below);
+      const size = limit.listSizes[`${parent.name}.${field.name}`] ?? limit.defaultListSize;
+      total += listFactor(field.type, size, limit.defaultListSize) * (own + below);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition
         ? context.getSchema().getType(selection.typeCondition.name.value)
         : parent;
       if (condition && isCompositeType(condition)) {
-        total += selectionCost(selection.selectionSet, condition, context, listSize, fragments);
+        total += selectionCost(selection.selectionSet, condition, context, limit, fragments);
       }
     } else {
-      total += fragmentCost(context.getFragment(selection.name.value), context, listSize, fragments);
+      total += fragmentCost(context.getFragment(selection.name.value), context, limit, fragments);
     }
   }
   return total;
@@ -212,7 +222,7 @@ function selectionCost(
 function fragmentCost(
   fragment: FragmentDefinitionNode | null | undefined,
   context: ValidationContext,
-  listSize: number,
+  limit: CostLimit,
   fragments: Map<string, number>,
 ): number {
   if (!fragment) {
@@ -223,17 +233,18 @@ function fragmentCost(
     fragments.set(name, 0); // a cycle adds nothing; validation refuses it anyway
     const type = context.getSchema().getType(fragment.typeCondition.name.value);
     if (type && isCompositeType(type)) {
-      fragments.set(name, selectionCost(fragment.selectionSet, type, context, listSize, fragments));
+      fragments.set(name, selectionCost(fragment.selectionSet, type, context, limit, fragments));
     }
   }
   return fragments.get(name) ?? 0;
 }
 
-function listFactor(type: GraphQLOutputType, listSize: number): number {
+function listFactor(type: GraphQLOutputType, size: number, innerSize: number): number {
   let factor = 1;
   for (let current = type; ; current = current.ofType) {
     if (isListType(current)) {
-      factor *= listSize;
+      factor *= size;
+      size = innerSize; // a list of lists: short inner ones
     } else if (!isNonNullType(current)) {
       return factor;
     }

@@ -2,13 +2,17 @@
 
 The router refuses the same shapes first (gateway/gateway.config.ts); these are the subgraphs'
 own, a little wider, because the router's `_entities` calls add a level and a list. Cost: every
-object costs 1 and a list multiplies what is below it by an assumed list size, so nesting lists
-(counties → municipalities → county → municipalities) is refused before anything runs.
+object costs 1 and a list multiplies what is below it by its estimated size: what the
+reference data says for municipalities and counties (the router's `_entities` batches hold at
+most every municipality), a handful for any other list. So nesting the big lists (counties →
+municipalities → county → municipalities) is refused before anything runs, while a
+municipality's few applications with their short histories are not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from graphql import (
     FieldNode,
@@ -36,11 +40,26 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from shared import reference
+
 MAX_DEPTH = 12
 MAX_ALIASES = 60
 MAX_TOKENS = 4000
-ASSUMED_LIST_SIZE = 400  # every municipality fits in one list
-MAX_COST = 1_000_000
+MAX_COST = 25_000
+DEFAULT_LIST_SIZE = 5
+
+
+@cache
+def list_sizes() -> dict[str, int]:
+    """Estimated sizes of the lists that can be long, by `Type.field`."""
+    every_municipality = len(reference.municipalities())
+    largest_county = max(len(reference.municipalities(c.number)) for c in reference.counties())
+    return {
+        "Query.municipalities": every_municipality,
+        "Query._entities": every_municipality,
+        "Query.counties": len(reference.counties()),
+        "County.municipalities": largest_county,
+    }
 
 
 def query_limits() -> list[Callable[[], SchemaExtension]]:
@@ -108,7 +127,7 @@ def _field_cost(
     if field is None or named is None:
         return 0  # a leaf, __typename, or an unknown field that validation reports anyway
     below = _cost(node.selection_set, named, context, fragments) if node.selection_set else 0
-    return _list_factor(field.type) * (1 + below)
+    return _list_factor(field.type, f"{parent.name}.{node.name.value}") * (1 + below)
 
 
 def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, int]) -> int:
@@ -122,10 +141,10 @@ def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, i
     return fragments[name]
 
 
-def _list_factor(type_: GraphQLOutputType) -> int:
-    factor = 1
+def _list_factor(type_: GraphQLOutputType, field: str) -> int:
+    factor, size = 1, list_sizes().get(field, DEFAULT_LIST_SIZE)
     while isinstance(type_, GraphQLList | GraphQLNonNull):
         if isinstance(type_, GraphQLList):
-            factor *= ASSUMED_LIST_SIZE
+            factor, size = factor * size, DEFAULT_LIST_SIZE  # a list of lists: short inner ones
         type_ = type_.of_type
     return factor
