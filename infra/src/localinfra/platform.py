@@ -111,6 +111,24 @@ class Platform:
             process.stop()
 
 
+def run_router(supergraph: Path) -> None:
+    """Composes the supergraph from the running services, then becomes the router (exec).
+
+    For deployments (`python -m localinfra gateway`): each service is where `<SERVICE>_URL`
+    says, by default on this host at its port from `shared.topology`.
+    """
+    urls = {
+        entry.name: os.environ.get(
+            f"{entry.name.upper()}_URL", f"http://127.0.0.1:{entry.default_port}/graphql"
+        )
+        for entry in topology.SERVICES
+    }
+    compose_supergraph(urls, supergraph, wait_seconds=120)
+    port = int(os.environ.get("GATEWAY_PORT", GATEWAY_PORT))
+    command = router_command()
+    os.execvpe(command[0], command, {**os.environ, **router_environment(supergraph, port)})
+
+
 def build_platform(
     *,
     kafka_bootstrap: str,
