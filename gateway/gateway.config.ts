@@ -2,14 +2,11 @@
 // Everything is set from the environment, so the same file serves development and production.
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { readFileSync } from "node:fs";
-import {
-  createInlineSigningKeyProvider,
-  createRemoteJwksSigningKeyProvider,
-  defineConfig,
-} from "@graphql-hive/gateway";
+import { createInlineSigningKeyProvider, defineConfig } from "@graphql-hive/gateway";
 import {
   bearerToken,
   maskErrorsButNameUnavailableServices,
+  publishedKeys,
   useCostLimit,
   useErrorCodes,
   useRequestBodyLimit,
@@ -42,7 +39,7 @@ function flag(name: string, fallback: boolean): boolean {
 
 function signingKeyProvider() {
   if (env.JWKS_URL) {
-    return createRemoteJwksSigningKeyProvider({ jwksUri: env.JWKS_URL, cache: true });
+    return publishedKeys(env.JWKS_URL);
   }
   const secret = env.JWT_SECRET || DEV_JWT_SECRET;
   if (production && secret === DEV_JWT_SECRET) {

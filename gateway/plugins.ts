@@ -1,6 +1,7 @@
 // The few things the router needs beyond Hive Gateway's own options; each has an end-to-end
 // test through the running router (tests/test_gateway_*.py).
-import type { GatewayPlugin } from "@graphql-hive/gateway";
+import { generateKeyPairSync } from "node:crypto";
+import { createRemoteJwksSigningKeyProvider, type GatewayPlugin } from "@graphql-hive/gateway";
 import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -43,6 +44,28 @@ function looksLikeJwt(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The identity provider's RS256 keys from its JWKS URL. A token naming a key the provider does
+ * not publish gets a key that verifies nothing, so it is refused as UNAUTHENTICATED like any
+ * forged token (Hive's JWT plugin would otherwise answer with an internal error).
+ */
+export function publishedKeys(jwksUri: string) {
+  const published = createRemoteJwksSigningKeyProvider({ jwksUri, cache: true });
+  const verifiesNothing = generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .publicKey.export({ type: "spki", format: "pem" })
+    .toString();
+  return async (kid?: string): Promise<string> => {
+    try {
+      return await published(kid);
+    } catch (error) {
+      if ((error as Error)?.name === "SigningKeyNotFoundError") {
+        return verifiesNothing;
+      }
+      throw error; // the provider is unreachable: an error of ours, not the caller's
+    }
+  };
 }
 
 function unauthenticated(message: string): GraphQLError {

@@ -8,7 +8,10 @@ headers, limits and concurrent callers is then visible without the services.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
+import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -21,6 +24,7 @@ import strawberry
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
@@ -41,6 +45,7 @@ class Recorder:
 
 
 RECORDER = Recorder()
+PUBLISHED_KEYS: list[dict[str, str]] = []  # the stub is also an identity provider's JWKS URL
 
 
 @strawberry.type
@@ -139,7 +144,12 @@ class _RecordingGraphQL(GraphQL[Any, None]):
 class StubSubgraph:
     def __init__(self) -> None:
         self.port = free_port()
-        app = Starlette(routes=[Route("/graphql", _RecordingGraphQL(SCHEMA), methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route("/graphql", _RecordingGraphQL(SCHEMA), methods=["POST"]),
+                Route("/jwks.json", lambda _: JSONResponse({"keys": PUBLISHED_KEYS})),
+            ]
+        )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -147,6 +157,10 @@ class StubSubgraph:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/graphql"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/jwks.json"
 
     def __enter__(self) -> StubSubgraph:
         self.thread.start()
@@ -200,3 +214,40 @@ def post(router: Process, query: str, headers: Mapping[str, str] | None = None, 
         timeout=30,
     )
     return response
+
+
+class RsaKey:
+    """An identity provider's RS256 signing key (made with the openssl command) and its JWK."""
+
+    def __init__(self, directory: Path, kid: str) -> None:
+        self.kid = kid
+        self.pem = directory / f"{kid}.pem"
+        _openssl("genrsa", "-out", str(self.pem), "2048")
+        modulus = _openssl("rsa", "-in", str(self.pem), "-noout", "-modulus").decode()
+        self.jwk = {
+            "kty": "RSA",
+            "kid": kid,
+            "use": "sig",
+            "alg": "RS256",
+            "n": _base64url(bytes.fromhex(modulus.strip().split("=", 1)[1])),
+            "e": _base64url((65537).to_bytes(3, "big")),
+        }
+
+    def sign(self, claims: Mapping[str, Any]) -> str:
+        header = {"alg": "RS256", "typ": "JWT", "kid": self.kid}
+        signing_input = ".".join(_base64url(json.dumps(part).encode()) for part in (header, claims))
+        signature = _openssl("dgst", "-sha256", "-sign", str(self.pem), stdin=signing_input)
+        return f"{signing_input}.{_base64url(signature)}"
+
+
+def _openssl(*arguments: str, stdin: str | None = None) -> bytes:
+    return subprocess.run(
+        ["openssl", *arguments],
+        input=stdin.encode() if stdin is not None else None,
+        capture_output=True,
+        check=True,
+    ).stdout
+
+
+def _base64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

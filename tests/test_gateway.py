@@ -21,7 +21,15 @@ from localinfra.platform import Process
 from shared.auth import issue_token
 from shared.settings import DEV_JWT_SECRET, AuthSettings
 from tests.conftest import eventually
-from tests.router_stub import RECORDER, SCHEMA, StubSubgraph, post, running_router
+from tests.router_stub import (
+    PUBLISHED_KEYS,
+    RECORDER,
+    SCHEMA,
+    RsaKey,
+    StubSubgraph,
+    post,
+    running_router,
+)
 
 CALLER = "{ caller { authorization correlationId idempotencyKey cookie } }"
 
@@ -281,3 +289,24 @@ def test_the_router_serves_a_recomposed_supergraph_without_a_restart(
         after = eventually(lambda: post(router, query).json().get("data"))
     assert before["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert after == {"echo": "new field"}
+
+
+def test_rs256_tokens_are_verified_with_the_identity_provider_s_published_keys(
+    stub: StubSubgraph, tmp_path: Path
+) -> None:
+    impostors = tmp_path / "impostors"
+    impostors.mkdir()
+    published = RsaKey(tmp_path, "published")
+    unknown, same_kid = RsaKey(impostors, "unknown"), RsaKey(impostors, "published")
+    PUBLISHED_KEYS[:] = [published.jwk]
+    claims = {"sub": "uis-client", "roles": ["institution:uis"], "exp": int(time.time()) + 600}
+    valid = published.sign(claims)
+    calls = len(RECORDER.calls)
+    with running_router(stub.url, tmp_path, {"JWKS_URL": stub.jwks_url}) as router:
+        accepted = post(router, CALLER, bearer(valid)).json()
+        refused = [post(router, CALLER, bearer(k.sign(claims))).json() for k in (unknown, same_kid)]
+        signed_with_secret = post(router, CALLER, bearer(token())).json()
+    assert accepted["data"]["caller"]["authorization"] == f"Bearer {valid}"
+    for body in [*refused, signed_with_secret]:
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert len(RECORDER.calls) == calls + 1
