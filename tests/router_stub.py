@@ -14,7 +14,7 @@ import json
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,8 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gateway.router import compose_supergraph, router_command, router_environment
@@ -42,6 +43,7 @@ class Recorder:
     calls: list[dict[str, str]] = field(default_factory=list)
     arrived: int = 0
     everyone_arrived: asyncio.Event | None = None
+    websocket_operations: int = 0
 
 
 RECORDER = Recorder()
@@ -130,13 +132,26 @@ class Query:
         return text
 
 
-SCHEMA = strawberry.federation.Schema(query=Query, types=[Book, Film], federation_version="2.7")
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def countdown(self, start: int) -> AsyncIterator[int]:
+        for number in range(start, 0, -1):
+            yield number
+
+
+SCHEMA = strawberry.federation.Schema(
+    query=Query, subscription=Subscription, types=[Book, Film], federation_version="2.7"
+)
 
 
 class _RecordingGraphQL(GraphQL[Any, None]):
-    async def get_context(self, request: Request, response: Any = None) -> dict[str, Any]:
-        body = await request.body()
-        if b"_service" not in body:
+    async def get_context(
+        self, request: Request | WebSocket, response: Any = None
+    ) -> dict[str, Any]:
+        if isinstance(request, WebSocket):
+            RECORDER.websocket_operations += 1
+        elif b"_service" not in await request.body():
             RECORDER.calls.append({name: request.headers.get(name, "") for name in FORWARDED})
         return {"request": request, "response": response}
 
@@ -144,9 +159,11 @@ class _RecordingGraphQL(GraphQL[Any, None]):
 class StubSubgraph:
     def __init__(self) -> None:
         self.port = free_port()
+        graphql = _RecordingGraphQL(SCHEMA)
         app = Starlette(
             routes=[
-                Route("/graphql", _RecordingGraphQL(SCHEMA), methods=["POST"]),
+                Route("/graphql", graphql, methods=["POST"]),
+                WebSocketRoute("/graphql", graphql),
                 Route("/jwks.json", lambda _: JSONResponse({"keys": PUBLISHED_KEYS})),
             ]
         )

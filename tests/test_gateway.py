@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import jwt
 import pytest
+from websockets import Subprotocol
+from websockets.sync.client import connect
 
 from gateway.router import GATEWAY_DIR, compose_supergraph
 from localinfra.platform import Process
@@ -310,3 +312,31 @@ def test_rs256_tokens_are_verified_with_the_identity_provider_s_published_keys(
     for body in [*refused, signed_with_secret]:
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert len(RECORDER.calls) == calls + 1
+
+
+COUNTDOWN = "subscription { countdown(start: 3) }"
+
+
+def test_a_subscription_reaches_the_subgraph_over_websocket_and_the_client_over_sse(
+    router: Process,
+) -> None:
+    headers = {"accept": "text/event-stream"}
+    over_websocket = RECORDER.websocket_operations
+    with httpx.stream(
+        "POST", f"{router.url}/graphql", json={"query": COUNTDOWN}, headers=headers, timeout=30
+    ) as response:
+        events = [line[5:].strip() for line in response.iter_lines() if line.startswith("data:")]
+    # The last event is "complete", with no data.
+    assert [json.loads(event)["data"]["countdown"] for event in events if event] == [3, 2, 1]
+    assert RECORDER.websocket_operations > over_websocket
+
+
+def test_a_subscription_over_graphql_transport_ws(router: Process) -> None:
+    url = f"ws://127.0.0.1:{router.port}/graphql"
+    with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+        socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(socket.recv(timeout=30))["type"] == "connection_ack"
+        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": COUNTDOWN}}))
+        received = [json.loads(socket.recv(timeout=30)) for _ in range(4)]
+    assert [m["payload"]["data"]["countdown"] for m in received[:3]] == [3, 2, 1]
+    assert received[3] == {"id": "1", "type": "complete"}
