@@ -5,11 +5,14 @@ import { readFileSync } from "node:fs";
 import { createInlineSigningKeyProvider, defineConfig } from "@graphql-hive/gateway";
 import {
   bearerToken,
+  bearerTokenOfConnection,
   maskErrorsButNameUnavailableServices,
   publishedKeys,
   useCostLimit,
   useErrorCodes,
+  useJwtWithCodes,
   useRequestBodyLimit,
+  useCallerAuthorization,
   useRequiredClaims,
 } from "./plugins.ts";
 
@@ -64,17 +67,6 @@ export const gatewayConfig = defineConfig({
   readinessCheckEndpoint: "/readyz",
   landingPage: false,
 
-  jwt: {
-    signingKeyProviders: [signingKeyProvider()],
-    tokenLookupLocations: [bearerToken],
-    tokenVerification: {
-      algorithms: [env.JWKS_URL ? "RS256" : "HS256"],
-      ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
-      ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
-    },
-    // No token is a public caller: the subgraphs decide what anonymous callers may read.
-    reject: { missingToken: false, invalidToken: true },
-  },
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) =>
       Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
@@ -100,10 +92,30 @@ export const gatewayConfig = defineConfig({
   // Subscriptions reach the subgraphs over graphql-transport-ws on their own /graphql; clients
   // subscribe over graphql-transport-ws or SSE at the router's /graphql.
   transportEntries: {
-    "*.http": { options: { subscriptions: { kind: "ws", location: "/graphql" } } },
+    "*.http": {
+      options: {
+        subscriptions: {
+          kind: "ws",
+          location: "/graphql",
+          options: { connectionParams: { authorization: "{context.callerAuthorization}" } },
+        },
+      },
+    },
   },
   plugins: () => [
     useRequestBodyLimit(number("GATEWAY_MAX_BODY_BYTES", 256 * 1024)),
+    useJwtWithCodes({
+      signingKeyProviders: [signingKeyProvider()],
+      tokenLookupLocations: [bearerToken, bearerTokenOfConnection],
+      tokenVerification: {
+        algorithms: [env.JWKS_URL ? "RS256" : "HS256"],
+        ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+        ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
+      },
+      // No token is a public caller: the subgraphs decide what anonymous callers may read.
+      reject: { missingToken: false, invalidToken: true },
+    }),
+    useCallerAuthorization(),
     useRequiredClaims(["sub", "exp"]),
     maxAliasesPlugin({ n: number("GATEWAY_MAX_ALIASES", 30) }),
     // Every object costs 1 and a list multiplies what is below it by its estimated size: the

@@ -2,6 +2,7 @@
 // test through the running router (tests/test_gateway_*.py).
 import { generateKeyPairSync } from "node:crypto";
 import { createRemoteJwksSigningKeyProvider, type GatewayPlugin } from "@graphql-hive/gateway";
+import { type JwtPluginOptions, useJWT } from "@graphql-yoga/plugin-jwt";
 import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -19,17 +20,79 @@ import {
 } from "graphql";
 import { maskError } from "graphql-yoga";
 
+/**
+ * The JWT plugin Hive's `jwt` option wraps, its refusals carrying `extensions.code =
+ * UNAUTHENTICATED` on every transport (over WebSockets they skip the HTTP result processing
+ * that `useErrorCodes` does). Used directly, it also sends subgraphs no copy of the claims:
+ * they verify the forwarded token themselves.
+ */
+export function useJwtWithCodes(options: JwtPluginOptions): GatewayPlugin {
+  const plugin = useJWT(options) as GatewayPlugin;
+  return {
+    ...plugin,
+    onRequestParse: (payload) => withCode(() => plugin.onRequestParse?.(payload)),
+    onContextBuilding: (payload) => withCode(() => plugin.onContextBuilding?.(payload)),
+  } as GatewayPlugin;
+}
+
+function withCode<T>(hook: () => T): T {
+  try {
+    const result = hook();
+    return result instanceof Promise ? (result.catch(rethrowWithCode) as T) : result;
+  } catch (error) {
+    return rethrowWithCode(error);
+  }
+}
+
+function rethrowWithCode(error: unknown): never {
+  const extensions = (error as GraphQLError)?.extensions as Extensions | undefined;
+  if (error instanceof GraphQLError && extensions?.code === undefined && extensions?.http) {
+    throw unauthenticated(error.message);
+  }
+  throw error;
+}
+
 /** The `Authorization` header as `Bearer <JWT>`; anything else is refused, never ignored. */
 export function bearerToken({ request }: { request: Request }) {
   const header = request?.headers.get("authorization");
-  if (header == null) {
-    return undefined;
-  }
-  const [scheme, token, ...rest] = header.trim().split(/\s+/);
+  return header == null ? undefined : parseBearer(header);
+}
+
+/** WebSocket clients (browsers cannot set headers there) send it in the connection_init payload. */
+export function bearerTokenOfConnection({ serverContext }: { serverContext: unknown }) {
+  const authorization = connectionAuthorization(serverContext);
+  return authorization === undefined ? undefined : parseBearer(authorization);
+}
+
+function connectionAuthorization(context: unknown): string | undefined {
+  const params = (context as { connectionParams?: Record<string, unknown> })?.connectionParams;
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === "string" ? value : undefined;
+}
+
+function parseBearer(authorization: string) {
+  const [scheme, token, ...rest] = authorization.trim().split(/\s+/);
   if (scheme?.toLowerCase() !== "bearer" || !token || rest.length > 0 || !looksLikeJwt(token)) {
     throw unauthenticated("the Authorization header must be 'Bearer <JWT>'");
   }
   return { prefix: "Bearer", token };
+}
+
+/**
+ * `context.callerAuthorization`: the caller's `Authorization`, from the header or, over a
+ * WebSocket, from the connection_init payload. Subscriptions pass it on to the subgraph in their
+ * own connection_init, so each caller has a connection of its own to the subgraph.
+ */
+export function useCallerAuthorization(): GatewayPlugin {
+  return {
+    onContextBuilding({ context, extendContext }) {
+      const header = (context as { request?: Request }).request?.headers.get("authorization");
+      const callerAuthorization = header ?? connectionAuthorization(context);
+      if (callerAuthorization) {
+        extendContext({ callerAuthorization } as never);
+      }
+    },
+  };
 }
 
 function looksLikeJwt(token: string): boolean {
@@ -80,9 +143,8 @@ function unauthenticated(message: string): GraphQLError {
  */
 export function useRequiredClaims(claims: string[]): GatewayPlugin {
   return {
-    onRequestParse({ serverContext }) {
-      const payload = (serverContext as { jwt?: { payload?: Record<string, unknown> } }).jwt
-        ?.payload;
+    onContextBuilding({ context }) {
+      const payload = (context as { jwt?: { payload?: Record<string, unknown> } }).jwt?.payload;
       const missing = payload ? claims.filter((claim) => payload[claim] == null) : [];
       if (missing.length > 0) {
         throw unauthenticated(`the token lacks the claims ${missing.join(", ")}`);

@@ -139,6 +139,11 @@ class Subscription:
         for number in range(start, 0, -1):
             yield number
 
+    @strawberry.subscription
+    async def connection_authorization(self, info: strawberry.Info) -> AsyncIterator[str | None]:
+        """The Authorization the router put in its connection_init to this subgraph."""
+        yield (info.context.get("connection_params") or {}).get("authorization")
+
 
 SCHEMA = strawberry.federation.Schema(
     query=Query, subscription=Subscription, types=[Book, Film], federation_version="2.7"

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jwt
@@ -331,12 +332,56 @@ def test_a_subscription_reaches_the_subgraph_over_websocket_and_the_client_over_
     assert RECORDER.websocket_operations > over_websocket
 
 
-def test_a_subscription_over_graphql_transport_ws(router: Process) -> None:
+def subscribe_over_websocket(
+    router: Process, query: str, connection_params: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The messages of one subscription over graphql-transport-ws, up to its end."""
     url = f"ws://127.0.0.1:{router.port}/graphql"
     with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
-        socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        socket.send(json.dumps({"type": "connection_init", "payload": connection_params}))
         assert json.loads(socket.recv(timeout=30))["type"] == "connection_ack"
-        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": COUNTDOWN}}))
-        received = [json.loads(socket.recv(timeout=30)) for _ in range(4)]
+        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        messages = [json.loads(socket.recv(timeout=30))]
+        while messages[-1]["type"] == "next":
+            messages.append(json.loads(socket.recv(timeout=30)))
+    return messages
+
+
+def test_a_subscription_over_graphql_transport_ws(router: Process) -> None:
+    received = subscribe_over_websocket(router, COUNTDOWN, {})
     assert [m["payload"]["data"]["countdown"] for m in received[:3]] == [3, 2, 1]
     assert received[3] == {"id": "1", "type": "complete"}
+
+
+WHO_SUBSCRIBES = "subscription { connectionAuthorization }"
+
+
+def test_a_websocket_subscriber_s_token_reaches_the_subgraph(router: Process) -> None:
+    valid = token(sub="subscriber")
+    received = subscribe_over_websocket(router, WHO_SUBSCRIBES, bearer(valid))
+    assert received[0]["payload"]["data"] == {"connectionAuthorization": f"Bearer {valid}"}
+
+
+def test_an_sse_subscriber_s_token_reaches_the_subgraph(router: Process) -> None:
+    valid = token(sub="sse-subscriber")
+    headers = {"accept": "text/event-stream", **bearer(valid)}
+    with httpx.stream(
+        "POST", f"{router.url}/graphql", json={"query": WHO_SUBSCRIBES}, headers=headers
+    ) as response:
+        events = [line[5:].strip() for line in response.iter_lines() if line.startswith("data:")]
+    assert json.loads(events[0])["data"] == {"connectionAuthorization": f"Bearer {valid}"}
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer forged.token.value", f"Bearer {token_signed_with('not-the-secret-of-this-platform-either')}"],
+    ids=["malformed", "forged"],
+)
+def test_a_websocket_subscriber_with_a_bad_token_is_refused(
+    router: Process, authorization: str
+) -> None:
+    over_websocket = RECORDER.websocket_operations
+    received = subscribe_over_websocket(router, WHO_SUBSCRIBES, {"authorization": authorization})
+    errors = received[0]["payload"]["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"]
+    assert RECORDER.websocket_operations == over_websocket
