@@ -374,7 +374,10 @@ def test_an_sse_subscriber_s_token_reaches_the_subgraph(router: Process) -> None
 
 @pytest.mark.parametrize(
     "authorization",
-    ["Bearer forged.token.value", f"Bearer {token_signed_with('not-the-secret-of-this-platform-either')}"],
+    [
+        "Bearer forged.token.value",
+        f"Bearer {token_signed_with('not-the-secret-of-this-platform-either')}",
+    ],
     ids=["malformed", "forged"],
 )
 def test_a_websocket_subscriber_with_a_bad_token_is_refused(
