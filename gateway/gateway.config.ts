@@ -14,6 +14,7 @@ import {
   useRequestBodyLimit,
   useCallerAuthorization,
   useRequiredClaims,
+  useServiceOnFailedCalls,
 } from "./plugins.ts";
 
 const env = process.env;
@@ -132,6 +133,7 @@ export const gatewayConfig = defineConfig({
       },
       defaultListSize: number("GATEWAY_DEFAULT_LIST_SIZE", 5),
     }),
+    useServiceOnFailedCalls(),
     useErrorCodes(),
   ],
 });

@@ -201,6 +201,34 @@ export function maskErrorsButNameUnavailableServices(
 }
 
 /**
+ * A subgraph call that fails as a whole (e.g. Hive's upstream timeout, which is thrown rather
+ * than answered) names the subgraph in `extensions.service`, as `subgraphErrors` does for
+ * errors the subgraph answered with.
+ */
+export function useServiceOnFailedCalls(): GatewayPlugin {
+  return {
+    onSubgraphExecute({ subgraphName, executor, setExecutor }) {
+      const naming = (error: unknown): never => {
+        throw error instanceof GraphQLError && error.extensions?.service === undefined
+          ? new GraphQLError(error.message, {
+              ...error,
+              extensions: { ...error.extensions, service: subgraphName },
+            })
+          : error;
+      };
+      setExecutor((request) => {
+        try {
+          const result = executor(request);
+          return result instanceof Promise ? result.catch(naming) : result;
+        } catch (error) {
+          return naming(error);
+        }
+      });
+    },
+  } as GatewayPlugin;
+}
+
+/**
  * Every error a client sees carries `extensions.code` (API.md): the JWT plugin's refusals
  * become `UNAUTHENTICATED`, anything else the client got wrong (e.g. a variable of the wrong
  * type, whose message names it) `BAD_USER_INPUT`.

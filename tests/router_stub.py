@@ -131,6 +131,11 @@ class Query:
     def echo(self, text: str) -> str:
         return text
 
+    @strawberry.field
+    async def slow_echo(self, text: str, seconds: float) -> str:
+        await asyncio.sleep(seconds)
+        return text
+
 
 @strawberry.type
 class Subscription:

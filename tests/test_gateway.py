@@ -388,3 +388,14 @@ def test_a_websocket_subscriber_with_a_bad_token_is_refused(
     errors = received[0]["payload"]["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"]
     assert RECORDER.websocket_operations == over_websocket
+
+
+def test_a_subgraph_slower_than_the_router_s_timeout_is_unavailable_naming_it(
+    stub: StubSubgraph, tmp_path: Path
+) -> None:
+    impatient = {"GATEWAY_SUBGRAPH_TIMEOUT_MS": "200"}
+    with running_router(stub.url, tmp_path, impatient) as router:
+        body = post(router, '{ slowEcho(text: "late", seconds: 3) }').json()
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "UNAVAILABLE", "service": "stub"}
+    assert body["errors"][0]["path"] == ["slowEcho"]
