@@ -1,6 +1,7 @@
 """The router (Hive Gateway with gateway/gateway.config.ts) as clients meet it, in front of a
-stub subgraph that records what reaches it: tokens, forwarded headers, limits, CSRF, callers
-never sharing answers, GraphiQL, metrics and production mode."""
+stub subgraph that records what reaches it: tokens (HS256 and RS256), forwarded headers, limits,
+CSRF, callers never sharing answers, subscriptions, timeouts, GraphiQL, metrics, the
+GraphQL-over-HTTP audit, supergraph reloads and production mode."""
 
 from __future__ import annotations
 
