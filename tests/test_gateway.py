@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from graphql import get_introspection_query
 from websockets import Subprotocol
 from websockets.sync.client import connect
 
@@ -219,6 +220,12 @@ def test_graphiql_is_served_from_installed_files(router: Process) -> None:
     assert page.status_code == 200
     assert "<html" in page.text.lower()
     assert 'src="http' not in page.text and 'href="http' not in page.text
+
+
+def test_graphiql_s_introspection_passes_the_limits_in_development(router: Process) -> None:
+    body = post(router, get_introspection_query(descriptions=True)).json()
+    assert "errors" not in body, body
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
 
 
 def test_prometheus_metrics_count_the_requests(router: Process) -> None:
