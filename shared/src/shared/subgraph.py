@@ -27,6 +27,7 @@ from strawberry.subscriptions import (
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
 from shared.loaders import Loaders
+from shared.query_limits import query_limits
 from shared.runtime import ServiceRuntime
 
 # strawberry's default 2.11 is refused by federation-composition 0.27.
@@ -118,7 +119,7 @@ def federation_schema(
         subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking],
+        extensions=[_masking, *query_limits()],
     )
 
 
