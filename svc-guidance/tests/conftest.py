@@ -1,4 +1,5 @@
-"""A migrated guidance runtime on SQLite and a driver for its subgraph and inbox."""
+"""Guidance's test fixtures (runtime and gql come from shared.testing) and a driver for its
+subgraph and inbox."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from shared.contracts.networks import RISK_TOPIC, RiskAssessed
-from shared.events import new_event, parse_event
+from shared.events import parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, execute
+from shared.testing import GraphQLCall, event_bytes
+from shared.web import ServiceDefinition
 from svc_guidance.app import SERVICE
-from svc_guidance.schema import schema
 
 DIRECTORATE = ["directorate"]
 ALTA = "5601"  # Finnmark (56)
@@ -51,14 +52,15 @@ class Guidance:
     QUEUE = f"{{ guidanceQueue {{ {CASE} }} }}"
     ADVISERS = "{ guidanceAdvisers { id name capacity activeEngagements utilisation } }"
 
-    def __init__(self, runtime: ServiceRuntime) -> None:
+    def __init__(self, runtime: ServiceRuntime, gql: GraphQLCall) -> None:
         self.runtime = runtime
+        self.gql = gql
 
     async def call(
         self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
     ) -> dict[str, Any]:
         """The data of a call that must succeed."""
-        data, errors = await execute(schema, self.runtime, query, variables, roles)
+        data, errors = await self.gql(query, variables, roles)
         if errors:
             raise GraphQLError(errors)
         assert data is not None
@@ -68,7 +70,7 @@ class Guidance:
         self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
     ) -> dict[str, Any]:
         """The extensions of the one error of a call that must fail."""
-        _, errors = await execute(schema, self.runtime, query, variables, roles)
+        _, errors = await self.gql(query, variables, roles)
         assert len(errors) == 1, errors
         return errors[0]["extensions"]
 
@@ -119,8 +121,8 @@ class Guidance:
             assessed_on=assessed_on,
             level=level,
         )
-        raw = new_event(payload, municipality=municipality, producer="networks")
-        return await self.runtime.handle(RISK_TOPIC, parse_event(raw.model_dump_json().encode()))
+        raw = event_bytes(payload, municipality, producer="networks")
+        return await self.runtime.handle(RISK_TOPIC, parse_event(raw))
 
     async def queue(self) -> list[tuple[str, str | None]]:
         cases = (await self.call(self.QUEUE, roles=DIRECTORATE))["guidanceQueue"]
@@ -139,5 +141,10 @@ class Guidance:
 
 
 @pytest.fixture
-async def guidance(service_runtime: ServiceRuntimeOf) -> Guidance:
-    return Guidance(await service_runtime(SERVICE))
+def service_definition() -> ServiceDefinition:
+    return SERVICE
+
+
+@pytest.fixture
+def guidance(runtime: ServiceRuntime, gql: GraphQLCall) -> Guidance:
+    return Guidance(runtime, gql)

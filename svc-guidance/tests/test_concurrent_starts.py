@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from shared import reference
 from shared.runtime import ServiceRuntime
 from shared.testing import execute, migrated_runtime
-from svc_guidance.app import create_runtime
+from svc_guidance.app import SERVICE
 from svc_guidance.models import EngagementAdviser, GuidanceAdviser, GuidanceEngagement
 from svc_guidance.schema import schema
 
@@ -87,7 +87,7 @@ async def test_concurrent_starts_on_two_replicas_stay_within_capacity(
     new_database: Callable[[str], str],
 ) -> None:
     url = new_database("guidance")
-    replicas = [await migrated_runtime(create_runtime, "guidance", url) for _ in range(2)]
+    replicas = [await migrated_runtime(SERVICE, url) for _ in range(2)]
     try:
         scarce = await adviser(replicas[0], "Knapp", SCARCE)
         ample = await adviser(replicas[0], "Rikelig", AMPLE)
@@ -125,7 +125,7 @@ async def test_the_database_refuses_an_adviser_over_capacity(
     new_database: Callable[[str], str],
 ) -> None:
     """The CHECK constraint: the backstop should a write ever bypass the rule."""
-    runtime = await migrated_runtime(create_runtime, "guidance", new_database("guidance"))
+    runtime = await migrated_runtime(SERVICE, new_database("guidance"))
     try:
         adviser_id = uuid.UUID(await adviser(runtime, "Knapp", 1))
         with pytest.raises(IntegrityError):

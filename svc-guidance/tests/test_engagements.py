@@ -180,6 +180,15 @@ async def test_a_municipality_sees_only_its_own_guidance(guidance) -> None:
     assert other["guidanceEngagements"] == []
     assert len((await guidance.call(seen, roles=FINNMARK_GOVERNOR))["guidanceEngagements"]) == 1
     assert (await guidance.error(seen))["code"] == "UNAUTHENTICATED"
+    error = await guidance.error(query, _refs(ALTA), ["county:03"])  # Oslo's governor
+    assert error["code"] == "FORBIDDEN"
+
+
+async def test_engagements_of_a_round_before_2018_is_bad_user_input(guidance) -> None:
+    query = "query($round: Int) { guidanceEngagements(round: $round) { id } }"
+    error = await guidance.error(query, {"round": 2017}, DIRECTORATE)
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "round")
+    assert await guidance.call(query, {"round": 2019}, ["county:56"]) == {"guidanceEngagements": []}
 
 
 @pytest.mark.parametrize(

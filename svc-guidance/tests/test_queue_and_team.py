@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from shared.contracts.networks import RISK_TOPIC, RiskAssessed
-from shared.events import new_event, parse_event
+from shared.events import parse_event
+from shared.testing import event_bytes
 from svc_guidance.models import MunicipalityRisk
 
 DIRECTORATE = ["directorate"]
@@ -70,7 +71,7 @@ async def test_a_risk_event_delivered_twice_has_one_effect(guidance) -> None:
         assessed_on=date(2018, 6, 1),
         level="HIGH",
     )
-    raw = new_event(payload, municipality="2012", producer="networks").model_dump_json().encode()
+    raw = event_bytes(payload, "2012", producer="networks")
     assert await guidance.runtime.handle(RISK_TOPIC, parse_event(raw))
     assert not await guidance.runtime.handle(RISK_TOPIC, parse_event(raw))
     async with guidance.runtime.sessions() as session:

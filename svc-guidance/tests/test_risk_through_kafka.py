@@ -19,11 +19,10 @@ from aiokafka import AIOKafkaProducer
 
 from shared.contracts.networks import RISK_TOPIC, RiskAssessed
 from shared.db import migrate
-from shared.events import new_event
 from shared.messaging import ensure_topics
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.testing import execute
+from shared.testing import event_bytes, execute
 from svc_guidance.app import SERVICE
 from svc_guidance.schema import schema
 
@@ -96,10 +95,8 @@ async def publish(bootstrap: str, *assessments: tuple[str, str, date]) -> None:
                 assessed_on=assessed_on,
                 level=level,
             )
-            envelope = new_event(payload, municipality=municipality, producer="networks")
-            await producer.send_and_wait(
-                RISK_TOPIC, envelope.model_dump_json().encode(), key=municipality.encode()
-            )
+            raw = event_bytes(payload, municipality, producer="networks")
+            await producer.send_and_wait(RISK_TOPIC, raw, key=municipality.encode())
     finally:
         await producer.stop()
 

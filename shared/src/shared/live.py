@@ -350,7 +350,8 @@ class PlatformEvent:
 class LiveEventsSubscription:
     """The `platformEvents` subscription; a service hosts it by passing this as `subscription`."""
 
-    @strawberry.subscription(
+    # strawberry.subscription carries no type hints (strawberry.field does, via its mypy plugin).
+    @strawberry.subscription(  # type: ignore[untyped-decorator]
         description="The platform's events as they happen, only those the caller may read; "
         "municipality (today's or an older number) and county narrow them. Live only: "
         "nothing from before the subscription, and events are missed when the stream breaks."

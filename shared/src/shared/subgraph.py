@@ -9,12 +9,13 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final, Self
 
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
 from strawberry.subscriptions import (
@@ -26,9 +27,11 @@ from strawberry.subscriptions import (
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
 from shared.loaders import Loaders
+from shared.query_limits import query_limits
 from shared.runtime import ServiceRuntime
 
-FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation-composition 0.27
+# strawberry's default 2.11 is refused by federation-composition 0.27.
+FEDERATION_VERSION: Final = "2.7"
 
 
 class ServiceContext:
@@ -62,6 +65,32 @@ class ServiceContext:
         return self._authorization
 
 
+@strawberry.type  # a base: its subclasses, not it, are types of a schema
+class MunicipalityKey:
+    """The key of the Municipality entity. A service's `Municipality` extends it with its fields:
+
+    @strawberry.federation.type(keys=["number"])
+    class Municipality(MunicipalityKey): ...
+    """
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
+
+
+@strawberry.type  # a base, as MunicipalityKey
+class CountyKey:
+    """The key of the County entity."""
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
+
+
 def context_of(info: strawberry.Info) -> ServiceContext:
     context = info.context
     assert isinstance(context, ServiceContext), "SubgraphApp and shared.testing make the context"
@@ -90,7 +119,7 @@ def federation_schema(
         subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking],
+        extensions=[_masking, *query_limits()],
     )
 
 
@@ -110,6 +139,6 @@ class SubgraphApp(GraphQL[ServiceContext, None]):
         self.runtime = runtime
 
     async def get_context(
-        self, request: Request, response: Response | None = None
-    ) -> ServiceContext:  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> ServiceContext:
         return ServiceContext(self.runtime, request.headers.get("authorization"))

@@ -94,7 +94,11 @@ def optional_text(value: str | None, field: str, limit: int) -> str | None:
 
 
 def require_governor_of(principal: Principal, county: str) -> None:
-    """The directorate, or the county governor of `county`."""
+    """The directorate, or the county governor of `county`.
+
+    Guidance's own until `Principal.require_governor_of(county, or_directorate=True)` (networks'
+    branch) is in shared.auth; then callers use that and this goes.
+    """
     principal.require_authenticated()
     if not (principal.is_directorate or county in principal.counties):
         raise Forbidden(f"only the county governor of county {county} may do this")
@@ -197,10 +201,16 @@ def two_years_after(starts_on: date) -> date:
     return starts_on.replace(year=year, day=min(starts_on.day, last_day))
 
 
-def check_round(round_year: int, starts_on: date) -> None:
-    """A round (pulje) is a year: its engagements start in that year."""
+def validate_round(round_year: int) -> int:
+    """A round (pulje) is a year from the first, 2018."""
     if not FIRST_ROUND <= round_year <= LAST_ROUND:
         raise BadUserInput("round", f"rounds are years from {FIRST_ROUND}")
+    return round_year
+
+
+def check_round(round_year: int, starts_on: date) -> None:
+    """A round (pulje) is a year: its engagements start in that year."""
+    validate_round(round_year)
     if starts_on.year != round_year:
         raise BadUserInput("startsOn", f"an engagement of round {round_year} starts that year")
 

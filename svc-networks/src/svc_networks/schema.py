@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from shared.subgraph import context_of, federation_schema
+from shared.subgraph import MunicipalityKey, context_of, federation_schema
 from svc_networks import models, service
 
 
@@ -28,17 +28,11 @@ class LearningNetwork:
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field(description="The county learning network the municipality takes part in.")
     async def learning_network(self, info: strawberry.Info) -> LearningNetwork | None:
         row = await context_of(info).loaders.load(service.network_by_member, self.number)
         return LearningNetwork.from_row(row) if row else None
-
-    @classmethod
-    def resolve_reference(cls, number: str) -> Municipality:
-        return cls(number=number)
 
 
 @strawberry.type

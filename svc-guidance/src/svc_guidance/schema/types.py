@@ -11,7 +11,7 @@ from datetime import date
 
 import strawberry
 
-from shared.subgraph import context_of
+from shared.subgraph import MunicipalityKey, context_of
 from svc_guidance import models
 from svc_guidance.domain import CaseStatus, EngagementStatus, GuidanceOrigin, RiskLevel
 from svc_guidance.service import advisers, reads
@@ -27,9 +27,7 @@ def _id(value: uuid.UUID) -> strawberry.ID:
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field(
         description="Guidance engagements covering the municipality, its own or its shared "
         "child-welfare service's (the directorate, the municipality, its county governor)."
@@ -40,10 +38,6 @@ class Municipality:
             ctx.loaders, ctx.principal, municipality=self.number
         )
         return [GuidanceEngagement.from_row(row) for row in rows]
-
-    @classmethod
-    def resolve_reference(cls, number: str) -> Municipality:
-        return cls(number=number)
 
 
 @strawberry.type

@@ -17,7 +17,7 @@ from shared.auth import Principal
 from shared.errors import NotFound
 from shared.inputs import parse_municipality, parse_uuid
 from shared.loaders import Loaders
-from shared.queries import many_per_key, one_per_key, rows_where_in
+from shared.queries import many_by, many_per_key, one_by, rows_where_in
 from shared.runtime import ServiceRuntime
 from svc_guidance import domain
 from svc_guidance.domain import CaseStatus, EngagementStatus
@@ -109,7 +109,7 @@ async def engagements(
     principal.require_authenticated()
     where = [] if principal.is_directorate else [_visible_engagement(principal)]
     if round_year is not None:
-        where.append(GuidanceEngagement.round == round_year)
+        where.append(GuidanceEngagement.round == domain.validate_round(round_year))
     if status is not None:
         where.append(GuidanceEngagement.status == status)
     if adviser_id is not None:
@@ -176,36 +176,13 @@ async def adviser_engagements(
 # Batch functions for loaders ----------------------------------------------------------------
 
 
-async def cases_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[GuidanceCase | None]:
-    return await one_per_key(runtime.sessions, GuidanceCase, GuidanceCase.id, ids)
-
-
-async def engagements_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[GuidanceEngagement | None]:
-    return await one_per_key(runtime.sessions, GuidanceEngagement, GuidanceEngagement.id, ids)
-
-
-async def engagements_by_case(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[GuidanceEngagement | None]:
-    return await one_per_key(runtime.sessions, GuidanceEngagement, GuidanceEngagement.case_id, ids)
-
-
-async def advisers_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[GuidanceAdviser | None]:
-    return await one_per_key(runtime.sessions, GuidanceAdviser, GuidanceAdviser.id, ids)
-
-
-async def risk_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[MunicipalityRisk | None]:
-    return await one_per_key(
-        runtime.sessions, MunicipalityRisk, MunicipalityRisk.municipality, numbers
-    )
+cases_by_id = one_by(GuidanceCase, GuidanceCase.id)
+engagements_by_id = one_by(GuidanceEngagement, GuidanceEngagement.id)
+engagements_by_case = one_by(GuidanceEngagement, GuidanceEngagement.case_id)
+advisers_by_id = one_by(GuidanceAdviser, GuidanceAdviser.id)
+risk_by_municipality = one_by(MunicipalityRisk, MunicipalityRisk.municipality)
+milestones_by_engagement = many_by(Milestone, Milestone.engagement_id, order_by=Milestone.due_on)
+visits_by_engagement = many_by(Visit, Visit.engagement_id, order_by=Visit.visited_on)
 
 
 async def covered_by_engagement(
@@ -258,7 +235,7 @@ async def advisers_by_engagement(
 
 
 async def _grouped(
-    runtime: ServiceRuntime, query: Select[tuple[K, Row]], keys: Sequence[K]
+    runtime: ServiceRuntime, query: Select[K, Row], keys: Sequence[K]
 ) -> list[list[Row]]:
     """Rows of `(key, entity)`, grouped per key in the keys' order."""
     async with runtime.sessions() as session:
@@ -267,17 +244,3 @@ async def _grouped(
     for key, entity in rows:
         groups[key].append(entity)
     return [groups.get(key, []) for key in keys]
-
-
-async def milestones_by_engagement(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[Milestone]]:
-    return await many_per_key(
-        runtime.sessions, Milestone, Milestone.engagement_id, ids, Milestone.due_on
-    )
-
-
-async def visits_by_engagement(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[Visit]]:
-    return await many_per_key(runtime.sessions, Visit, Visit.engagement_id, ids, Visit.visited_on)

@@ -1,0 +1,13 @@
+"""Networks' test fixtures; `runtime` and `gql` come from shared.testing."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.web import ServiceDefinition
+from svc_networks.app import SERVICE
+
+
+@pytest.fixture
+def service_definition() -> ServiceDefinition:
+    return SERVICE
