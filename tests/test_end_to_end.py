@@ -6,14 +6,21 @@ Every process is real and separate: Kafka, four services on PostgreSQL, the gate
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from websockets import Subprotocol
+from websockets.asyncio.client import connect as ws_connect
 
+from shared.auth import issue_token
 from shared.contracts.education import ENROLMENTS_TOPIC
+from shared.settings import AuthSettings
 from tests.conftest import Client, eventually, subgraph_calls
 
 pytestmark = pytest.mark.integration
@@ -311,3 +318,141 @@ def test_a_missing_municipality_is_null_and_its_fields_ask_no_other_subgraph(
     assert body["data"]["municipality"] is None
     assert body["data"]["programmes"]  # a missing item never wipes its sibling root fields
     assert subgraph_calls(platform, "networks") == before
+
+
+# Live events through the router: platformEvents is guidance's, the events are education's.
+
+PLATFORM_EVENTS = "subscription { platformEvents { type municipality payload } }"
+ALTA, OSLO = "5601", "0301"
+
+
+class Subscriber:
+    """One caller's platformEvents at the router, over graphql-transport-ws or SSE."""
+
+    def __init__(self, url: str, role: str, transport: str) -> None:
+        self.url, self.transport = url, transport
+        self.role = role
+        self.token = issue_token([role], AuthSettings())
+        self.events: list[dict[str, Any]] = []
+        self.errors: list[Any] = []
+
+    async def run(self) -> None:
+        if self.transport == "ws":
+            await self._over_websocket()
+        else:
+            await self._over_sse()
+
+    def _received(self, payload: dict[str, Any]) -> None:
+        if payload.get("errors"):
+            self.errors.append(payload["errors"])
+        else:
+            self.events.append(payload["data"]["platformEvents"])
+
+    async def _over_websocket(self) -> None:
+        url = self.url.replace("http://", "ws://", 1)
+        async with ws_connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket:
+            init = {"authorization": f"Bearer {self.token}"}
+            await socket.send(json.dumps({"type": "connection_init", "payload": init}))
+            assert json.loads(await socket.recv())["type"] == "connection_ack"
+            subscribe = {"query": PLATFORM_EVENTS}
+            await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": subscribe}))
+            async for raw in socket:
+                message = json.loads(raw)
+                if message["type"] == "next":
+                    self._received(message["payload"])
+                elif message["type"] == "error":
+                    self.errors.append(message["payload"])
+                    return
+                elif message["type"] == "complete":
+                    return
+
+    async def _over_sse(self) -> None:
+        headers = {"accept": "text/event-stream", "authorization": f"Bearer {self.token}"}
+        async with (
+            httpx.AsyncClient(timeout=httpx.Timeout(10, read=None)) as client,
+            client.stream(
+                "POST", self.url, json={"query": PLATFORM_EVENTS}, headers=headers
+            ) as response,
+        ):
+            async for line in response.aiter_lines():
+                if line.startswith("data:") and line[5:].strip():
+                    self._received(json.loads(line[5:]))
+
+    def refs(self) -> set[str]:
+        """The external references of the enrolments this subscriber was told of."""
+        return {
+            json.loads(e["payload"])["external_ref"]
+            for e in self.events
+            if e["type"] == "EnrolmentRegistered"
+        }
+
+
+async def test_live_events_reach_each_subscriber_through_the_router_and_only_its_own(
+    platform: Any, gateway: Client, offering_id: str
+) -> None:
+    """Three callers at once (Alta over WebSocket, Oslo over WebSocket and SSE) and the
+    directorate: enrolments registered in education reach each municipality's subscribers and
+    no one else's. A router sharing one subgraph connection among callers fails this."""
+    url = platform.gateway_url
+    alta = Subscriber(url, f"municipality:{ALTA}", "ws")
+    oslo_ws = Subscriber(url, f"municipality:{OSLO}", "ws")
+    oslo_sse = Subscriber(url, f"municipality:{OSLO}", "sse")
+    directorate = Subscriber(url, "directorate", "ws")
+    subscribers = [alta, oslo_ws, oslo_sse, directorate]
+    own = {alta: {ALTA}, oslo_ws: {OSLO}, oslo_sse: {OSLO}}
+    running = [asyncio.create_task(s.run()) for s in subscribers]
+    registered: dict[str, str] = {}  # external ref → municipality
+
+    async def register(municipality: str) -> str:
+        row = enrolment(offering_id, municipality)
+        body = await asyncio.to_thread(gateway.call, REGISTER, {"i": [row]}, "institution:uis")
+        counts = body["data"]["registerEnrolments"]
+        assert counts["accepted"] + counts["waitlisted"] == 1, body  # 45 seats, then a waitlist
+        registered[row["externalRef"]] = municipality
+        return row["externalRef"]
+
+    def seen() -> dict[str, list[tuple[str | None, str]]]:
+        """Who saw which of the enrolments registered here, for the failure message."""
+        return {
+            f"{s.role} over {s.transport}": [
+                (e["municipality"], registered.get(json.loads(e["payload"])["external_ref"], "?"))
+                for e in s.events
+                if e["type"] == "EnrolmentRegistered"
+            ]
+            for s in subscribers
+        }
+
+    last: dict[str, str] = {}
+    try:
+        # A subscription is live once its first event arrives: until every subscriber has
+        # had one, register an enrolment in each municipality every second.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(60):
+                while not all(s.events for s in subscribers):
+                    for number in (ALTA, OSLO):
+                        await register(number)
+                    await asyncio.sleep(1)
+        # Now all are live: one more of each, then everything any subscriber may still get.
+        last = {await register(ALTA): ALTA, await register(OSLO): OSLO}
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(30):
+                while not set(last) <= directorate.refs() or any(
+                    not {r for r, m in last.items() if m in wanted} <= s.refs()
+                    for s, wanted in own.items()
+                ):
+                    await asyncio.sleep(0.2)
+        await asyncio.sleep(2)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+    assert [s.errors for s in subscribers] == [[], [], [], []]
+    for subscriber, wanted in own.items():
+        assert {e["municipality"] for e in subscriber.events} <= wanted, seen()
+        assert {registered[r] for r in subscriber.refs() & set(registered)} <= wanted, seen()
+        assert {r for r, m in last.items() if m in wanted} <= subscriber.refs(), seen()
+    assert {e["municipality"] for e in directorate.events} >= {ALTA, OSLO}, seen()
+    assert directorate.refs() >= set(last), seen()
+    # The two Oslo subscribers are one caller over two transports: the same events.
+    assert oslo_ws.refs() & set(last) == oslo_sse.refs() & set(last)
