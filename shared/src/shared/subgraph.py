@@ -53,8 +53,8 @@ class ServiceContext:
     def _credentials(self) -> str | None:
         """The `connection_init` payload's `Authorization` or `token`, else the request's header.
 
-        `token` is what a router should send: Hive Gateway's WebSocket transport shares one
-        subgraph connection among callers unless their connection params differ in `token`.
+        Hive Gateway sends the caller's `authorization`, one subgraph connection per caller
+        (docs/live-events.md); `token` is for clients that name it so.
         """
         params = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
         authorization, token = params.get("authorization"), params.get("token")
