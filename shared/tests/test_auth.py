@@ -34,9 +34,24 @@ def test_no_header_is_anonymous_and_a_valid_token_carries_roles() -> None:
         + jwt.encode(
             {"sub": "x", "roles": ["king"], "exp": 9999999999}, SETTINGS.jwt_secret, "HS256"
         ),
+        "Bearer "
+        + jwt.encode(
+            {"sub": "x", "roles": ["governor:finnmark"], "exp": 9999999999},
+            SETTINGS.jwt_secret,
+            "HS256",
+        ),
     ],
-    ids=["garbage", "wrong-scheme", "forged", "expired", "unknown-role"],
+    ids=["garbage", "wrong-scheme", "forged", "expired", "unknown-role", "former-office"],
 )
 def test_bad_tokens_are_unauthenticated(header: str) -> None:
     with pytest.raises(Unauthenticated):
         principal_from_header(header, SETTINGS)
+
+
+def test_a_governor_office_acts_for_every_county_it_serves() -> None:
+    token = issue_token(["governor:troms-finnmark"], SETTINGS)
+    principal = principal_from_header(f"Bearer {token}", SETTINGS)
+    assert principal.counties == {"55", "56"}
+    assert principal.may_see_municipality("5601")  # Alta, Finnmark
+    assert principal.may_see_municipality("5501")  # Tromsø, Troms
+    assert not principal.may_see_municipality("1103")  # Stavanger, Rogaland

@@ -15,9 +15,21 @@ import jwt
 
 from shared import reference
 from shared.errors import Forbidden, Unauthenticated
+from shared.reference import governors
 from shared.settings import AuthSettings
 
-_ROLE = re.compile(r"^(directorate|county:\d{2}|municipality:\d{4}|institution:[A-Za-z0-9_.-]+)$")
+_ROLE = re.compile(
+    r"^(directorate|county:\d{2}|municipality:\d{4}|institution:[A-Za-z0-9_.-]+"
+    r"|governor:[a-z-]+)$"
+)
+
+
+def _known_role(role: str) -> bool:
+    """Well-formed, and a governor role names one of today's offices."""
+    if not _ROLE.match(role):
+        return False
+    kind, _, office_id = role.partition(":")
+    return kind != "governor" or bool(governors.counties_served(office_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +56,10 @@ class Principal:
 
     @property
     def counties(self) -> frozenset[str]:
-        return self.scoped("county")
+        """The counties this principal acts for as county governor: `county:<nr>` roles and
+        every county of a `governor:<office>` role's office."""
+        served = (governors.counties_served(o) for o in self.scoped("governor"))
+        return self.scoped("county").union(*served)
 
     @property
     def municipalities(self) -> frozenset[str]:
@@ -118,7 +133,7 @@ def verify_token(token: str, settings: AuthSettings) -> Principal:
     except jwt.PyJWTError as error:
         raise Unauthenticated(f"invalid token: {error}") from error
     roles = claims.get("roles", [])
-    if not isinstance(roles, list) or not all(isinstance(r, str) and _ROLE.match(r) for r in roles):
+    if not isinstance(roles, list) or not all(isinstance(r, str) and _known_role(r) for r in roles):
         raise Unauthenticated("invalid token: roles must be a list of known roles")
     return Principal(subject=str(claims["sub"]), roles=frozenset(roles))
 
@@ -131,7 +146,7 @@ def issue_token(
 ) -> str:
     """An HS256 token for local use and tests (never how production tokens are made)."""
     for role in roles:
-        if not _ROLE.match(role):
+        if not _known_role(role):
             raise ValueError(f"unknown role {role!r}")
     now = int(time.time())
     claims = {"sub": subject, "roles": roles, "iat": now, "exp": now + ttl_seconds}

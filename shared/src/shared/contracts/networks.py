@@ -45,3 +45,21 @@ class DevelopmentProjectProposed(Contract):
     municipalities: list[MunicipalityNumber] = Field(min_length=1)  # lead municipality first
     partner: str | None = None  # the education, research or competence institution it is done with
     proposed_on: date
+
+
+RISK_TOPIC = "networks.risk-assessments.v1"
+
+
+@contract(RISK_TOPIC)
+class RiskAssessed(Contract):
+    """A municipality recorded its own risk assessment of its child-welfare service.
+
+    The level and date only: the concerns stay in networks, readable by the directorate, the
+    municipality's county governor and the municipality itself. Guidance prioritises by it.
+    """
+
+    assessment_id: uuid.UUID
+    municipality: MunicipalityNumber
+    county: str = Field(pattern=r"^\d{2}$")
+    assessed_on: date
+    level: str = Field(pattern=r"^(LOW|MODERATE|HIGH|CRITICAL)$")
