@@ -142,6 +142,15 @@ async def test_the_county_governor_decides_its_own_countys_project_funds_only(gr
     assert settled["settleGrantApplication"]["status"] == "SETTLED"
 
 
+async def test_a_governor_office_decides_the_project_funds_of_a_county_it_serves(grants) -> None:
+    app = await project_application(grants, [STAVANGER, SANDNES])
+    decision = {"id": app["id"], "input": {"outcome": "APPROVE", "reason": "ok"}}
+    refused = await grants.error(grants.DECIDE, decision, ["governor:troms-finnmark"])
+    assert refused["code"] == "NOT_FOUND"  # another office does not even see it
+    decided = await grants.decide(app["id"], roles=["governor:rogaland"])
+    assert (decided["status"], decided["history"][-1]["role"]) == ("APPROVED", "governor:rogaland")
+
+
 # Development projects ---------------------------------------------------------------------------
 
 

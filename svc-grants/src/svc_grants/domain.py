@@ -360,11 +360,14 @@ def submitter_role(principal: Principal, municipality: str) -> str:
     raise Forbidden(f"no access to municipality {municipality}'s applications")
 
 
-def administrator_role(kind: str, county: str | None) -> str:
-    """The directorate decides employer grants; a county governor its county's project funds."""
+def administrator_role(principal: Principal, kind: str, county: str | None) -> str:
+    """The role the principal administers a scheme's applications in, else FORBIDDEN: the
+    directorate decides employer grants; a county governor (`county:<nr>` or the office serving
+    the county) its county's project funds, and the directorate does not."""
     if kind == SchemeKind.EMPLOYER_FURTHER_EDUCATION:
+        principal.require_directorate()
         return "directorate"
-    return f"county:{county}"
+    return principal.require_governor_of(county or "", or_directorate=False)
 
 
 def may_see_application(principal: Principal, municipality: str, county: str) -> bool:
