@@ -177,6 +177,20 @@ async def test_project_funds_need_a_plan_of_every_participant_and_a_partner(gran
     assert (app["status"], app["priority"]) == ("SUBMITTED", 2)
 
 
+async def test_a_withdrawn_plan_takes_no_new_applications(grants) -> None:
+    scheme_id = await grants.project_scheme(ROGALAND)
+    network_id = uuid.uuid4()
+    plan_id = await grants.plan([STAVANGER], network_id)
+    first = await grants.project([STAVANGER], network_id)
+    applied = await grants.submit(scheme_id, municipality=STAVANGER, projectId=first)
+    await grants.withdraw_plan(plan_id, network_id)
+    second = await grants.project([STAVANGER], network_id)
+    fields = grants.application(scheme_id, municipality=STAVANGER, projectId=second)
+    error = await grants.error(grants.SUBMIT, {"input": fields}, DIRECTORATE)
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "projectId")
+    assert (await grants.one(applied["id"]))["status"] == "SUBMITTED"  # made before: it stands
+
+
 async def test_project_funds_come_from_the_projects_county(grants) -> None:
     vestland = await grants.project_scheme("46")
     with pytest.raises(AssertionError, match="schemeId"):
