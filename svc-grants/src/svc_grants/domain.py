@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from shared import inputs
 from shared.auth import Principal
 from shared.errors import BadUserInput, Conflict, Forbidden
 from shared.inputs import parse_county
@@ -265,11 +266,7 @@ def enrolment_withdrawn(app: Application, budget: Budget) -> Change | None:
 
 
 def required_text(value: str, field: str) -> str:
-    if not value.strip():
-        raise BadUserInput(field, "must not be empty")
-    if len(value) > MAX_TEXT:
-        raise BadUserInput(field, f"at most {MAX_TEXT} characters")
-    return value.strip()
+    return inputs.required_text(value, field, MAX_TEXT)
 
 
 def requested_amount(amount_ore: int, limit_ore: int) -> int:
