@@ -73,3 +73,10 @@ def test_acting_as_county_governor_is_one_shared_rule() -> None:
         )
     with pytest.raises(Unauthenticated):
         ANONYMOUS.require_governor_of("11")
+
+
+def test_only_the_municipality_itself_acts_for_itself() -> None:
+    Principal(subject="x", roles=frozenset({"municipality:1103"})).require_itself("1103")
+    for roles in ({"municipality:1108"}, {"directorate"}, {"governor:rogaland"}):
+        with pytest.raises(Forbidden, match="1103"):
+            Principal(subject="x", roles=frozenset(roles)).require_itself("1103")

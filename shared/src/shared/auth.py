@@ -124,6 +124,13 @@ class Principal:
         who = "the directorate or " if or_directorate else ""
         raise Forbidden(f"only {who}the governor of county {county} may do this")
 
+    def require_itself(self, municipality: str) -> None:
+        """What only the municipality itself may do (its own approval, its self-assessment):
+        neither the directorate nor its county governor acts for it here."""
+        self.require_authenticated()
+        if municipality not in self.municipalities:
+            raise Forbidden(f"only municipality {municipality} itself may do this")
+
     def require_municipality(self, number: str) -> None:
         self.require_authenticated()
         if not self.may_see_municipality(number):
