@@ -1,9 +1,17 @@
-"""Networks as a process: county learning networks."""
+"""Networks as a process: learning networks, competence plans, development projects, dialogue
+meetings and risk self-assessments."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from shared.contracts.networks import (
+    DIALOGUE_TOPIC,
+    MEMBERSHIPS_TOPIC,
+    PLANS_TOPIC,
+    PROJECTS_TOPIC,
+    RISK_TOPIC,
+)
 from shared.web import ServiceDefinition
 from svc_networks import handlers
 from svc_networks.models import Base
@@ -15,7 +23,7 @@ SERVICE = ServiceDefinition(
     migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
-    published=(),
+    published=(MEMBERSHIPS_TOPIC, PLANS_TOPIC, PROJECTS_TOPIC, DIALOGUE_TOPIC, RISK_TOPIC),
 )
 create_runtime = SERVICE.runtime
 create_app = SERVICE.app

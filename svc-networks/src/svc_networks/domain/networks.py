@@ -62,10 +62,11 @@ def check_free_to_join(municipality: str, current_network: str | None) -> None:
         )
 
 
-def check_leaving(municipality: str, joined_on: date | None, left_on: date) -> None:
-    """`joined_on` None: not a current member of the network."""
-    if joined_on is None:
-        raise Conflict(f"municipality {municipality} is not a member of the network")
+def not_a_member(municipality: str) -> Conflict:
+    return Conflict(f"municipality {municipality} is not a member of the network")
+
+
+def check_leaving(joined_on: date, left_on: date) -> None:
     if left_on < joined_on:
         raise BadUserInput("leftOn", f"must not be before it joined ({joined_on.isoformat()})")
 

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from shared.errors import Conflict
 from shared.inputs import required_text
+from svc_networks.domain.networks import not_a_member
 
 MAX_TITLE = 500
 
@@ -65,7 +66,7 @@ def approve(
     if plan.decided_on is None:
         raise Conflict(f"the network has not decided version {plan.version} of the plan yet")
     if municipality not in members:
-        raise Conflict(f"municipality {municipality} is not a member of the network")
+        raise not_a_member(municipality)
     return _settle(plan, members, approved, on)
 
 

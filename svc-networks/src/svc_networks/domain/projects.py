@@ -104,8 +104,6 @@ def proposer(principal: Principal, municipalities: list[str]) -> str:
 
 def participants(lead: str, municipalities: list[str]) -> list[str]:
     """Lead first, then the others in the order given, once each."""
-    if len(municipalities) > MAX_PARTICIPANTS:
-        raise BadUserInput("municipalities", f"at most {MAX_PARTICIPANTS} entries")
     return list(dict.fromkeys([lead, *municipalities]))
 
 
