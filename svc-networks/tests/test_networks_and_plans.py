@@ -80,7 +80,8 @@ async def test_leadership_contacts_are_for_the_member_its_governor_and_the_direc
 ) -> None:
     network = await networks.network([STAVANGER])
     await networks.join(network["id"], SOLA, contact="Kari Nordmann")
-    query = '{ learningNetworks(county: "11") { members { municipality { number } leadershipContact } } }'  # noqa: E501
+    query = """{ learningNetworks(county: "11") {
+      members { municipality { number } leadershipContact } } }"""
     for roles, shown in (
         (None, None),
         ([f"municipality:{STAVANGER}"], None),

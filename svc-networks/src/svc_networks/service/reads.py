@@ -19,6 +19,7 @@ from shared.queries import many_per_key, one_per_key, rows_where_in
 from shared.runtime import ServiceRuntime
 from svc_networks.domain import plans
 from svc_networks.domain.dialogue import RiskLevel
+from svc_networks.domain.projects import CostKind
 from svc_networks.models import (
     CompetencePlan,
     DevelopmentProject,
@@ -189,9 +190,10 @@ async def participants_by_project(
 async def cost_lines_by_project(
     runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
 ) -> list[list[ProjectCostLine]]:
-    return await many_per_key(
-        runtime.sessions, ProjectCostLine, ProjectCostLine.project_id, ids, ProjectCostLine.kind
-    )
+    """In the order the kinds are declared (project management first)."""
+    found = await many_per_key(runtime.sessions, ProjectCostLine, ProjectCostLine.project_id, ids)
+    order = list(CostKind)
+    return [sorted(lines, key=lambda line: order.index(CostKind(line.kind))) for lines in found]
 
 
 async def network_by_member(
