@@ -155,20 +155,23 @@ class Networks:
 
     async def grant_application(self, project_id: str | None, municipality: str) -> uuid.UUID:
         application_id = uuid.uuid4()
-        await self.deliver(
-            GrantApplicationSubmitted(
-                application_id=application_id,
-                scheme_id=uuid.uuid4(),
-                municipality=municipality,
-                kind="DEVELOPMENT_PROJECT",
-                year=2018,
-                county="11",
-                requested_ore=300_000_00,
-                project_id=uuid.UUID(project_id) if project_id else None,
-            ),
-            municipality,
-        )
+        await self.deliver(self.submitted(application_id, project_id, municipality), municipality)
         return application_id
+
+    @staticmethod
+    def submitted(
+        application_id: uuid.UUID, project_id: str | None, municipality: str
+    ) -> GrantApplicationSubmitted:
+        return GrantApplicationSubmitted(
+            application_id=application_id,
+            scheme_id=uuid.uuid4(),
+            municipality=municipality,
+            kind="DEVELOPMENT_PROJECT",
+            year=2018,
+            county="11",
+            requested_ore=300_000_00,
+            project_id=uuid.UUID(project_id) if project_id else None,
+        )
 
     @staticmethod
     def awarded(application_id: uuid.UUID, municipality: str) -> GrantAwarded:
@@ -207,3 +210,9 @@ class Networks:
 @pytest.fixture
 async def networks(service_runtime: ServiceRuntimeOf) -> Networks:
     return Networks(await service_runtime(SERVICE))
+
+
+@pytest.fixture
+def networks_driver() -> type[Networks]:
+    """The driver itself, for tests that make their own runtime (real PostgreSQL and Kafka)."""
+    return Networks
