@@ -14,6 +14,7 @@ pytestmark = pytest.mark.integration
 
 GOVERNOR = "governor:rogaland"
 STAVANGER, SANDNES = "1103", "1108"
+HA, KLEPP = "1119", "1120"  # not among the demo data's network members
 SCHEME = """mutation($i: GrantSchemeInput!) { createGrantScheme(input: $i) { id } }"""
 NETWORK = """mutation($i: LearningNetworkInput!) { createLearningNetwork(input: $i) { id } }"""
 DRAFT = """mutation($id: ID!) { draftCompetencePlan(networkId: $id, title: "Kompetanseplan") {
@@ -26,7 +27,7 @@ SUBMIT = """mutation($i: GrantApplicationInput!) { submitGrantApplication(input:
   id status priority } }"""
 DECIDE = """mutation($id: ID!) { decideGrantApplication(id: $id,
   input: {outcome: APPROVE, reason: "Forankret i kompetanseplanen"}) { status } }"""
-STAVANGER_VIEW = """{ municipality(number: "1103") { name
+HA_VIEW = """{ municipality(number: "1119") { name
   learningNetwork { name currentPlan { status } }
   developmentProjects { id status municipalities { number name } } } }"""
 
@@ -41,13 +42,13 @@ def in_force_network(gateway: Client) -> str:
     network = data(
         gateway.call(
             NETWORK,
-            {"i": {"county": "11", "name": "Nord-Jæren (e2e)", "members": [STAVANGER, SANDNES]}},
+            {"i": {"county": "11", "name": "Nord-Jæren (e2e)", "members": [HA, KLEPP]}},
             role=GOVERNOR,
         )
     )["createLearningNetwork"]["id"]
     plan_id = data(gateway.call(DRAFT, {"id": network}, role=GOVERNOR))["draftCompetencePlan"]["id"]
     data(gateway.call(APPROVE, {"i": {"planId": plan_id}}, role=GOVERNOR))
-    for number in (STAVANGER, SANDNES):
+    for number in (HA, KLEPP):
         approval = {"i": {"planId": plan_id, "municipality": number}}
         last = data(gateway.call(APPROVE, approval, role=f"municipality:{number}"))
     assert last["approveCompetencePlan"] == {"status": "IN_FORCE", "missingApprovals": []}
@@ -69,15 +70,15 @@ def test_grants_accepts_a_project_only_after_networks_events_and_its_award_funds
     proposal = {
         "networkId": network_id,
         "title": "Felles fagteam",
-        "municipalities": [STAVANGER, SANDNES],
+        "municipalities": [HA, KLEPP],
         "partner": "Universitetet i Stavanger",
         "budgetNok": "300000",
     }
-    project = data(gateway.call(PROPOSE, {"i": proposal}, role=f"municipality:{STAVANGER}"))
+    project = data(gateway.call(PROPOSE, {"i": proposal}, role=f"municipality:{HA}"))
     project_id = project["proposeDevelopmentProject"]["id"]
     application = {
         "schemeId": scheme_id["id"],
-        "municipality": STAVANGER,
+        "municipality": HA,
         "amountNok": "300000",
         "purpose": "Prosjektledelse og ekstern veiledning",
         "projectId": project_id,
@@ -86,7 +87,7 @@ def test_grants_accepts_a_project_only_after_networks_events_and_its_award_funds
     def submitted() -> dict[str, Any] | None:
         """Grants knows the project and its plan only from networks' events: until both have
         arrived it refuses the application (and stores nothing)."""
-        body = gateway.call(SUBMIT, {"i": application}, role=f"municipality:{STAVANGER}")
+        body = gateway.call(SUBMIT, {"i": application}, role=f"municipality:{HA}")
         if body.get("errors"):
             assert body["errors"][0]["extensions"]["field"] == "projectId", body
             return None
@@ -100,7 +101,7 @@ def test_grants_accepts_a_project_only_after_networks_events_and_its_award_funds
     assert decided["decideGrantApplication"]["status"] == "APPROVED"
 
     def funded() -> dict[str, Any] | None:
-        view = data(gateway.call(STAVANGER_VIEW, role=f"municipality:{STAVANGER}"))
+        view = data(gateway.call(HA_VIEW, role=f"municipality:{HA}"))
         projects = view["municipality"]["developmentProjects"]
         mine = [p for p in projects if p["id"] == project_id and p["status"] == "FUNDED"]
         return view["municipality"] if mine else None
@@ -112,8 +113,8 @@ def test_grants_accepts_a_project_only_after_networks_events_and_its_award_funds
         "currentPlan": {"status": "IN_FORCE"},
     }
     assert municipality["developmentProjects"][0]["municipalities"] == [
-        {"number": STAVANGER, "name": "Stavanger"},
-        {"number": SANDNES, "name": "Sandnes"},
+        {"number": HA, "name": "Hå"},
+        {"number": KLEPP, "name": "Klepp"},
     ]
 
 
@@ -138,3 +139,27 @@ def test_risk_assessments_through_the_router_are_for_the_municipality_and_its_go
         assert body["data"]["municipality"]["riskAssessment"] is None
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert "Sårbar" not in str(body)
+
+
+def test_demo_networks_load_through_the_router_and_a_second_load_changes_nothing(
+    platform: Any, gateway: Client
+) -> None:
+    from localinfra.demo import load_demo_data
+
+    load_demo_data(platform.gateway_url)
+    query = """{ learningNetworks { name county { number }
+      members { municipality { number } } currentPlan { status } } }"""
+    networks = data(gateway.call(query))["learningNetworks"]
+    demo = [n for n in networks if "demo" in n["name"]]
+    assert sorted(n["county"]["number"] for n in demo) == ["11", "18", "32", "34", "46", "50", "56"]
+    rogaland = next(n for n in demo if n["county"]["number"] == "11")
+    assert len(rogaland["members"]) == 12
+    assert rogaland["currentPlan"] == {"status": "IN_FORCE"}
+    overview = '{ dialogueOverview(county: "11") { hadMeeting } }'
+    met = data(gateway.call(overview, role=GOVERNOR))["dialogueOverview"]
+    assert all(row["hadMeeting"] for row in met)
+
+    load_demo_data(platform.gateway_url)
+    assert data(gateway.call(query))["learningNetworks"] == networks
+    again = data(gateway.call('{ dialogueOverview(county: "11") { meetings } }', role=GOVERNOR))
+    assert {row["meetings"] for row in again["dialogueOverview"]} == {1}
