@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared import reference
 from shared.errors import BadUserInput, Conflict
 from shared.inputs import optional_text, parse_municipality, required_text, text_list
 
@@ -69,10 +68,3 @@ def not_a_member(municipality: str) -> Conflict:
 def check_leaving(joined_on: date, left_on: date) -> None:
     if left_on < joined_on:
         raise BadUserInput("leftOn", f"must not be before it joined ({joined_on.isoformat()})")
-
-
-def county_of(number: str) -> str:
-    """The county of a municipality already checked to exist."""
-    found = reference.municipality(number)
-    assert found is not None, "callers pass today's numbers"
-    return found.county
