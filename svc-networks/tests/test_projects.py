@@ -123,6 +123,8 @@ async def test_decisions_on_applications_of_no_project_of_ours_change_nothing(ne
     assert await networks.deliver(networks.awarded(employer, STAVANGER), STAVANGER)
     never_seen = networks.awarded(uuid.uuid4(), STAVANGER)
     assert await networks.deliver(never_seen, STAVANGER)
+    unknown_project = await networks.grant_application(str(uuid.uuid4()), STAVANGER)
+    assert await networks.deliver(networks.awarded(unknown_project, STAVANGER), STAVANGER)
     assert await networks.outbox_types() == []
 
 

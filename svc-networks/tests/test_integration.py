@@ -1,4 +1,5 @@
-"""Grants' decisions reach networks through a real Kafka broker, on real PostgreSQL."""
+"""Networks on real PostgreSQL and a real Kafka broker: grants' decisions arrive through Kafka;
+concurrent writers meet real row locks and unique indexes."""
 
 from __future__ import annotations
 
@@ -108,3 +109,19 @@ async def test_grant_awarded_marks_the_project_funded_across_kafka(
     assert envelope["payload"]["status"] == "FUNDED"
     assert envelope["municipality"] == STAVANGER
     assert (await networks.project(project["id"]))["status"] == "FUNDED"
+
+
+async def test_concurrent_networks_never_share_a_member_on_postgresql(
+    networks_on_kafka: Any,
+) -> None:
+    """Two networks locked separately race for one municipality: exactly one gets it (the
+    second fails on the partial unique index if it checked before the first committed)."""
+    networks = networks_on_kafka
+    created = [{"county": "11", "name": f"Nettverk {i}", "members": [STAVANGER]} for i in range(4)]
+    results = await asyncio.gather(
+        *(networks.raw(networks.CREATE, {"input": n}, ["governor:rogaland"]) for n in created)
+    )
+    codes = sorted(errors[0]["extensions"]["code"] if errors else "OK" for _, errors in results)
+    assert codes == ["CONFLICT", "CONFLICT", "CONFLICT", "OK"]
+    rows = await networks.entities("learningNetwork { name }", [STAVANGER], ["directorate"])
+    assert rows[0]["learningNetwork"] is not None
