@@ -93,6 +93,28 @@ async def test_leadership_contacts_are_for_the_member_its_governor_and_the_direc
         assert members[1]["leadershipContact"] == shown
 
 
+async def test_the_governor_sets_a_founding_members_leadership_contact(networks) -> None:
+    network = await networks.network([STAVANGER])
+    mutation = """mutation($id: ID!, $m: String!, $c: String) {
+      setLeadershipContact(networkId: $id, municipality: $m, leadershipContact: $c) {
+        members { leadershipContact } } }"""
+    variables = {"id": network["id"], "m": STAVANGER, "c": "Barnevernleder Stavanger"}
+    set_ = await networks.call(mutation, variables, ROGALAND)
+    assert set_["setLeadershipContact"]["members"] == [
+        {"leadershipContact": "Barnevernleder Stavanger"}
+    ]
+    for changes, roles, code in (
+        ({}, ["governor:troms-finnmark"], "FORBIDDEN"),
+        ({}, [f"municipality:{STAVANGER}"], "FORBIDDEN"),
+        ({"m": SOLA}, ROGALAND, "CONFLICT"),
+        ({"c": "x" * 201}, ROGALAND, "BAD_USER_INPUT"),
+        ({"id": str(uuid.uuid4())}, ROGALAND, "NOT_FOUND"),
+    ):
+        error = await networks.error(mutation, variables | changes, roles)
+        assert error["code"] == code
+    assert "Stavanger" not in str(await networks.outbox())  # a person's contact stays here
+
+
 async def test_a_municipality_takes_part_in_one_network_at_a_time(networks) -> None:
     await networks.network([STAVANGER], name="Nord-Jæren")
     second = await networks.network([SANDNES], name="Sør")

@@ -162,6 +162,24 @@ class NetworkMutation:
         )
         return LearningNetwork.from_row(row)
 
+    @strawberry.mutation(description="The county governor sets a member's leadership contact.")
+    async def set_leadership_contact(
+        self,
+        info: strawberry.Info,
+        network_id: strawberry.ID,
+        municipality: str,
+        leadership_contact: str | None,
+    ) -> LearningNetwork:
+        ctx = context_of(info)
+        row = await networks.set_leadership_contact(
+            ctx.runtime,
+            ctx.principal,
+            network_id=network_id,
+            municipality=municipality,
+            leadership_contact=leadership_contact,
+        )
+        return LearningNetwork.from_row(row)
+
     @strawberry.mutation(description="The county governor ends a membership on a date.")
     async def leave_learning_network(
         self, info: strawberry.Info, network_id: strawberry.ID, municipality: str, left_on: date

@@ -16,7 +16,7 @@ from shared.inputs import parse_county
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_networks.domain import networks, plans
 from svc_networks.models import LearningNetwork, NetworkMember
-from svc_networks.service.state import emit_plan_change, load_state, today
+from svc_networks.service.state import emit_plan_change, load_state, locked_network, today
 
 
 async def create_network(
@@ -111,6 +111,28 @@ async def leave_network(
             reason = f"municipality {number} left the network"
             emit_plan_change(uow, state.network, state.plan, change, members, reason)
     return state.network
+
+
+async def set_leadership_contact(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    network_id: str,
+    municipality: str,
+    leadership_contact: str | None,
+) -> LearningNetwork:
+    """A current member's leadership contact (none: removed). A person's contact stays here:
+    no event carries it."""
+    contact = networks.leadership_contact(leadership_contact)
+    async with runtime.unit_of_work() as uow:
+        network = await locked_network(uow.session, network_id)
+        principal.require_governor_of(network.county)
+        number = networks.member_of(network.county, municipality, "municipality")
+        membership = await _current_membership(uow.session, number, network.id)
+        if membership is None:
+            raise networks.not_a_member(number)
+        membership.leadership_contact = contact
+    return network
 
 
 async def _join(
