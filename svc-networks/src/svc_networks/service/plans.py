@@ -7,11 +7,11 @@ import uuid
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.inputs import maybe_uuid, parse_municipality
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_networks.domain import plans
-from svc_networks.domain.plans import PlanStatus
+from svc_networks.domain.plans import PlanChange, PlanStatus
 from svc_networks.models import CompetencePlan, PlanApproval
-from svc_networks.service.state import emit_plan_change, load_state, today
+from svc_networks.service.state import NetworkState, emit_plan_change, load_state, today
 
 
 async def draft_plan(
@@ -54,25 +54,36 @@ async def approve_plan(
         if found is None:
             raise NotFound("no competence plan has this id")
         state = await load_state(uow.session, found.network_id)
-        # Only the newest version is open; the domain refuses an older (superseded) one.
+        # Read again under the network's lock. Only the newest version is open; the domain
+        # refuses an older (superseded) one before `state.approved` (the newest's) matters.
         plan = await uow.session.get_one(CompetencePlan, found.id, populate_existing=True)
         if municipality is None:
             principal.require_governor_of(state.network.county)
             change = plans.decide(plan, state.members, state.approved, today())
         else:
-            number = parse_municipality(municipality).number
-            principal.require_itself(number)
-            approved = state.approved | {number}
-            change = plans.approve(plan, state.members, approved, number, today())
-            if number not in state.approved:
-                uow.session.add(
-                    PlanApproval(
-                        plan_id=plan.id,
-                        municipality=number,
-                        approved_on=today(),
-                        approved_by=principal.subject or f"municipality:{number}",
-                    )
-                )
+            change = _member_approval(uow, principal, state, plan, municipality)
         # Deciding and approving only ever put a plan in force, never out of it.
         emit_plan_change(uow, state.network, plan, change, state.members, "approved")
     return plan
+
+
+def _member_approval(
+    uow: UnitOfWork,
+    principal: Principal,
+    state: NetworkState,
+    plan: CompetencePlan,
+    municipality: str,
+) -> PlanChange:
+    number = parse_municipality(municipality).number
+    principal.require_itself(number)
+    change = plans.approve(plan, state.members, state.approved | {number}, number, today())
+    if number not in state.approved:
+        uow.session.add(
+            PlanApproval(
+                plan_id=plan.id,
+                municipality=number,
+                approved_on=today(),
+                approved_by=principal.subject or f"municipality:{number}",
+            )
+        )
+    return change

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -38,32 +39,16 @@ async def propose_project(
     cost_lines: list[tuple[CostKind, str]] | None,
 ) -> DevelopmentProject:
     """On the plan in force, across members only; else CONFLICT naming what is missing."""
-    title = projects.title(title)
-    partner = projects.partner(partner)
     budget = parse_nok(budget_nok, "budgetNok")
     lines = None if cost_lines is None else [_cost_line(k, amount) for k, amount in cost_lines]
     lines = projects.cost_lines(budget, lines)
+    draft = _Proposal(projects.title(title), projects.partner(partner), budget)
     numbers = _participants(municipalities)
-    lead = projects.proposer(principal, numbers)
-    numbers = projects.participants(lead, numbers)
+    numbers = projects.participants(projects.proposer(principal, numbers), numbers)
     async with runtime.unit_of_work() as uow:
         state = await load_state(uow.session, network_id)
         projects.check_anchoring(numbers, state.members, _current_plan(state))
-        assert state.plan is not None  # in force, checked above
-        project = DevelopmentProject(
-            id=uuid.uuid4(),
-            network_id=state.network.id,
-            plan_id=state.plan.id,
-            plan_version=state.plan.version,
-            county=state.network.county,
-            title=title,
-            partner=partner,
-            budget_ore=budget,
-            status=projects.ProjectStatus.PROPOSED,
-            final_report=None,
-            proposed_on=today(),
-            proposed_by=principal.subject or f"municipality:{lead}",
-        )
+        project = draft.project(state, principal.subject or f"municipality:{numbers[0]}")
         uow.session.add(project)
         await uow.session.flush()
         uow.session.add_all(
@@ -75,19 +60,47 @@ async def propose_project(
             for line in lines
         )
         _record_transition(uow, project, None, project.proposed_by)
-        uow.emit(
-            DevelopmentProjectProposed(
-                project_id=project.id,
-                network_id=project.network_id,
-                county=project.county,
-                title=project.title,
-                municipalities=numbers,
-                partner=project.partner,
-                proposed_on=project.proposed_on,
-            ),
-            municipality=lead,
-        )
+        uow.emit(_proposed(project, numbers), municipality=numbers[0])
     return project
+
+
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    """What the client proposed, checked."""
+
+    title: str
+    partner: str
+    budget_ore: int
+
+    def project(self, state: NetworkState, proposed_by: str) -> DevelopmentProject:
+        """The project on the network's plan in force (checked by `check_anchoring`)."""
+        assert state.plan is not None
+        return DevelopmentProject(
+            id=uuid.uuid4(),
+            network_id=state.network.id,
+            plan_id=state.plan.id,
+            plan_version=state.plan.version,
+            county=state.network.county,
+            title=self.title,
+            partner=self.partner,
+            budget_ore=self.budget_ore,
+            status=projects.ProjectStatus.PROPOSED,
+            final_report=None,
+            proposed_on=today(),
+            proposed_by=proposed_by,
+        )
+
+
+def _proposed(project: DevelopmentProject, numbers: list[str]) -> DevelopmentProjectProposed:
+    return DevelopmentProjectProposed(
+        project_id=project.id,
+        network_id=project.network_id,
+        county=project.county,
+        title=project.title,
+        municipalities=numbers,
+        partner=project.partner,
+        proposed_on=project.proposed_on,
+    )
 
 
 def _cost_line(kind: CostKind, amount_nok: str) -> CostLine:
