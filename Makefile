@@ -16,7 +16,12 @@ $(UV):
 	@$(UV) sync -q --all-packages --frozen --python python3.11 >&2
 	@touch $@
 
-setup: .venv/.synced
+# The router's node packages, from gateway/package-lock.json; again only when that changes.
+gateway/node_modules/.installed: gateway/package.json gateway/package-lock.json
+	@cd gateway && npm ci --no-audit --no-fund --loglevel=error >&2
+	@touch $@
+
+setup: .venv/.synced gateway/node_modules/.installed
 
 run: setup
 	@$(PY) -m localinfra platform
@@ -34,4 +39,4 @@ token: setup
 	@$(PY) -m shared.token $(ROLE)
 
 lint: setup
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy

@@ -1,4 +1,5 @@
-"""Item 6 of the foundation: enrolment → Kafka → grants eligibility, through the gateway.
+"""Item 6 of the foundation: enrolment → Kafka → grants eligibility, through the gateway;
+and what the router (Hive Gateway) guarantees on the real services.
 
 Every process is real and separate: Kafka, four services on PostgreSQL, the gateway.
 """
@@ -24,6 +25,7 @@ CREATE_OFFERING = (
 REGISTER = """mutation($i: [EnrolmentInput!]!) { registerEnrolments(input: $i) {
   accepted replayed waitlisted rejected
   items { externalRef status field reason enrolment { id } } } }"""
+SUBGRAPHS = ("education", "grants", "networks", "guidance")
 MUNICIPALITY = """query($n: String!) { municipality(number: $n) {
   number name
   enrolments { id externalRef status offering { term programme { name } } }
@@ -142,9 +144,7 @@ async def _published_event(bootstrap: str, enrolment_id: str) -> Any:
 def test_all_municipalities_with_fields_of_two_services_cost_one_call_each(
     platform: Any, gateway: Client
 ) -> None:
-    before = {
-        s: subgraph_calls(platform, s) for s in ("education", "grants", "networks", "guidance")
-    }
+    before = {s: subgraph_calls(platform, s) for s in SUBGRAPHS}
     body = gateway.call(
         "{ municipalities { number name learningNetwork { name } } }", role="directorate"
     )
@@ -227,7 +227,7 @@ def test_stopped_service_gives_partial_data_with_unavailable(
 def test_unavailable_non_null_field_nulls_its_parent_and_says_why(
     platform: Any, gateway: Client
 ) -> None:
-    # API.md makes grantEligibility non-null, so GraphQL's null propagation reaches the
+    # The API makes grantEligibility non-null, so GraphQL's null propagation reaches the
     # nullable municipality; the error still names the field and the service.
     platform["grants"].stop()
     try:
@@ -260,3 +260,45 @@ def test_demo_data_loads_through_the_api_and_a_second_load_changes_nothing(
     assert sum(o["seats"] for p in again for o in p["offerings"] if o["term"] == "2018H") == seats
     assert gateway.call(cohorts)["data"]["supportCohorts"] == before
     assert before[0]["municipalityCount"] == 8
+
+
+def test_nesting_lists_of_municipalities_is_refused_before_any_subgraph_runs(
+    platform: Any, gateway: Client
+) -> None:
+    before = {s: subgraph_calls(platform, s) for s in SUBGRAPHS}
+    body = gateway.call("{ counties { municipalities { county { municipalities { name } } } } }")
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
+    assert {s: subgraph_calls(platform, s) - before[s] for s in SUBGRAPHS} == dict.fromkeys(
+        SUBGRAPHS, 0
+    )
+
+
+@pytest.mark.parametrize(("with_network", "networks_calls"), [(True, 1), (False, 0)])
+def test_a_variable_used_only_in_include_decides_which_subgraphs_are_called(
+    platform: Any, gateway: Client, with_network: bool, networks_calls: int
+) -> None:
+    before = subgraph_calls(platform, "networks")
+    body = gateway.call(
+        """query($n: Boolean!) { municipality(number: "5601") {
+             name learningNetwork @include(if: $n) { name } } }""",
+        {"n": with_network},
+        role="directorate",
+    )
+    assert "errors" not in body, body
+    assert ("learningNetwork" in body["data"]["municipality"]) is with_network
+    assert subgraph_calls(platform, "networks") - before == networks_calls
+
+
+def test_a_missing_municipality_is_null_and_its_fields_ask_no_other_subgraph(
+    platform: Any, gateway: Client
+) -> None:
+    before = subgraph_calls(platform, "networks")
+    body = gateway.call(
+        '{ municipality(number: "0000") { name learningNetwork { name } } programmes { name } }',
+        role="directorate",
+    )
+    assert "errors" not in body, body
+    assert body["data"]["municipality"] is None
+    assert body["data"]["programmes"]  # a missing item never wipes its sibling root fields
+    assert subgraph_calls(platform, "networks") == before

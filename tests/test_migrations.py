@@ -19,12 +19,11 @@ QUERIES = {
 
 
 async def migrate_and_ask(service: str, url: str) -> None:
-    app = importlib.import_module(f"svc_{service}.app")
-    schema = importlib.import_module(f"svc_{service}.schema").schema
-    runtime = await migrated_runtime(app.create_runtime, service, url)
-    await migrated_runtime(app.create_runtime, service, url)  # a second run is a no-op
+    definition = importlib.import_module(f"svc_{service}.app").SERVICE
+    runtime = await migrated_runtime(definition, url)
+    await migrated_runtime(definition, url)  # a second run is a no-op
     query, expected = QUERIES[service]
-    data, errors = await execute(schema, runtime, query, roles=["directorate"])
+    data, errors = await execute(definition.schema, runtime, query, roles=["directorate"])
     await runtime.engine.dispose()
     assert errors == []
     assert expected(data)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.testclient import TestClient
 
 from shared.contracts.education import ENROLMENTS_TOPIC
+from shared.web import ServiceDefinition
 
 
-def channels(create_app) -> dict:  # type: ignore[no-untyped-def]
-    app = create_app()
+def channels(service: ServiceDefinition) -> dict[str, Any]:
+    app = service.app()
     # No lifespan: the document needs neither Kafka nor the database.
     response = TestClient(app).get("/asyncapi.json")
     assert response.status_code == 200
@@ -18,14 +20,14 @@ def channels(create_app) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_education_documents_the_enrolment_topic_it_publishes() -> None:
-    from svc_education.app import create_app
+    from svc_education.app import SERVICE
 
-    documented = json.dumps(channels(create_app))
+    documented = json.dumps(channels(SERVICE))
     assert ENROLMENTS_TOPIC in documented
     assert "EnrolmentRegistered" in documented
 
 
 def test_grants_documents_the_enrolment_topic_it_consumes() -> None:
-    from svc_grants.app import create_app
+    from svc_grants.app import SERVICE
 
-    assert ENROLMENTS_TOPIC in json.dumps(channels(create_app))
+    assert ENROLMENTS_TOPIC in json.dumps(channels(SERVICE))

@@ -1,27 +1,15 @@
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from shared.contracts.education import EnrolmentRegistered
 from shared.errors import BadUserInput
 from shared.events import InvalidEvent, new_event, parse_event
 from shared.money import format_nok, parse_nok
+from shared.testing import enrolment_registered
 
 
 def test_event_round_trips_through_its_contract() -> None:
-    payload = EnrolmentRegistered(
-        enrolment_id=uuid.uuid4(),
-        offering_id=uuid.uuid4(),
-        programme_id=uuid.uuid4(),
-        institution_id="uis",
-        term="2018H",
-        municipality="5601",
-        employee_ref="e",
-        external_ref="r",
-        status="ACTIVE",
-    )
+    payload = enrolment_registered("5601")
     event = new_event(payload, municipality="5601", producer="education")
     received = parse_event(event.model_dump_json().encode())
     assert received.payload == payload

@@ -6,18 +6,21 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
-from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
-from shared.events import ReceivedEvent, new_event
+from shared.contracts.education import ENROLMENTS_TOPIC
+from shared.events import Envelope, ReceivedEvent, new_event
 from shared.inbox import inbox_table
 from shared.messaging import dead_letter_topic, ensure_topics
 from shared.outbox import outbox_table
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, UnitOfWork
 from shared.settings import ServiceSettings
+from shared.testing import enrolment_registered
 
 pytestmark = pytest.mark.integration
 
@@ -25,20 +28,6 @@ metadata = MetaData()
 outbox_table(metadata)
 inbox_table(metadata)
 effects = Table("effects", metadata, Column("enrolment_id", String(36), primary_key=True))
-
-
-def registered(municipality: str = "5601") -> EnrolmentRegistered:
-    return EnrolmentRegistered(
-        enrolment_id=uuid.uuid4(),
-        offering_id=uuid.uuid4(),
-        programme_id=uuid.uuid4(),
-        institution_id="uis",
-        term="2018H",
-        municipality=municipality,
-        employee_ref=f"emp-{uuid.uuid4().hex[:6]}",
-        external_ref=uuid.uuid4().hex,
-        status="ACTIVE",
-    )
 
 
 async def make_runtime(url: str, bootstrap: str, service: str) -> ServiceRuntime:
@@ -49,7 +38,7 @@ async def make_runtime(url: str, bootstrap: str, service: str) -> ServiceRuntime
         kafka_bootstrap_servers=bootstrap,
         outbox_poll_seconds=0.1,
     )
-    runtime = ServiceRuntime(settings=settings, metadata=metadata, migrations_dir=None)  # type: ignore[arg-type]
+    runtime = ServiceRuntime(settings=settings, metadata=metadata, migrations_dir=Path("unused"))
     async with runtime.engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
     return runtime
@@ -86,7 +75,7 @@ async def test_outbox_publishes_after_kafka_comes_back(private_kafka, database: 
     runtime = await make_runtime(database, bootstrap, "outbox-test")
     private_kafka.stop()
 
-    payload = registered()
+    payload = enrolment_registered()
     async with runtime.unit_of_work() as uow:
         event = uow.emit(payload, municipality=payload.municipality)
     relay = asyncio.create_task(runtime.relay.run())
@@ -116,14 +105,14 @@ async def test_same_event_twice_has_one_effect_and_poison_goes_to_dlq(
     runtime = await make_runtime(database, kafka_bootstrap, f"inbox-test-{uuid.uuid4().hex[:6]}")
     handled: list[str] = []
 
-    async def effect(uow, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+    async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:
         await uow.session.execute(
             effects.insert().values(enrolment_id=str(event.payload.enrolment_id))
         )
         handled.append(str(event.envelope.event_id))
 
     runtime.on_event(topic, effect)
-    first, second = registered(), registered()
+    first, second = enrolment_registered(), enrolment_registered()
     duplicate = new_event(first, municipality="5601", producer="test").model_dump_json().encode()
     after = new_event(second, municipality="5601", producer="test").model_dump_json().encode()
 
@@ -175,7 +164,7 @@ async def test_a_row_committed_late_with_a_lower_id_is_still_published(
     await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
     runtime = await make_runtime(database, kafka_bootstrap, "late-commit-test")
     early, late = (
-        new_event(registered("0301"), municipality="0301", producer="t") for _ in range(2)
+        new_event(enrolment_registered("0301"), municipality="0301", producer="t") for _ in range(2)
     )
     async with runtime.sessions() as session, session.begin():
         await session.execute(runtime.outbox.insert().values(id=10, **_row(early)))
@@ -195,7 +184,7 @@ async def test_a_row_committed_late_with_a_lower_id_is_still_published(
     assert pending == 0
 
 
-def _row(event) -> dict:  # type: ignore[no-untyped-def]
+def _row(event: Envelope) -> dict[str, Any]:
     return {
         "event_id": str(event.event_id),
         "topic": ENROLMENTS_TOPIC,
@@ -213,7 +202,7 @@ async def test_only_one_relay_publishes_among_replicas(kafka_bootstrap: str, dat
     relays = [asyncio.create_task(r.relay.run()) for r in replicas]
     for _ in range(20):
         async with replicas[0].unit_of_work() as uow:
-            uow.emit(registered("5601"), municipality="5601")
+            uow.emit(enrolment_registered("5601"), municipality="5601")
     async with asyncio.timeout(30):
         while sum(r.relay.published for r in replicas) < 20:
             await asyncio.sleep(0.1)
@@ -232,10 +221,10 @@ async def test_an_effect_that_keeps_failing_is_dead_lettered_and_the_next_event_
     topic = f"test.failing.{uuid.uuid4().hex[:8]}"
     await ensure_topics(kafka_bootstrap, [topic], partitions=1)
     runtime = await make_runtime(database, kafka_bootstrap, f"failing-{uuid.uuid4().hex[:6]}")
-    poison, good = registered(), registered()
+    poison, good = enrolment_registered(), enrolment_registered()
     handled: list[str] = []
 
-    async def effect(uow, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+    async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:
         if event.payload.enrolment_id == poison.enrolment_id:
             raise RuntimeError("cannot apply this one")
         await uow.session.execute(

@@ -6,9 +6,9 @@ from starlette.testclient import TestClient
 
 
 def test_subgraph_answers_over_http_and_counts_its_calls() -> None:
-    from svc_networks.app import create_app
+    from svc_networks.app import SERVICE
 
-    client = TestClient(create_app())  # no lifespan: neither Kafka nor migrations are needed
+    client = TestClient(SERVICE.app())  # no lifespan: neither Kafka nor migrations are needed
     response = client.post("/graphql", json={"query": "{ _service { sdl } }"})
     assert response.status_code == 200
     assert "type Municipality" in response.json()["data"]["_service"]["sdl"]

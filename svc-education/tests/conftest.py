@@ -1,42 +1,21 @@
-"""Education's test fixtures: a runtime on a migrated database, GraphQL calls as a role, counts."""
+"""Education's test fixtures (runtime and gql come from shared.testing): row counts, outbox."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, execute
+from shared.web import ServiceDefinition
 from svc_education.app import SERVICE
-from svc_education.schema import schema
-
-Result = tuple[dict[str, Any] | None, list[dict[str, Any]]]
-
-
-class Call(Protocol):
-    def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> Awaitable[Result]: ...
 
 
 @pytest.fixture
-async def runtime(service_runtime: ServiceRuntimeOf) -> ServiceRuntime:
-    return await service_runtime(SERVICE)
-
-
-@pytest.fixture
-def gql(runtime: ServiceRuntime) -> Call:
-    """Runs a query on education's subgraph as a token with `roles` (anonymous when None)."""
-
-    def call(
-        query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> Awaitable[Result]:
-        return execute(schema, runtime, query, variables, roles)
-
-    return call
+def service_definition() -> ServiceDefinition:
+    return SERVICE
 
 
 @pytest.fixture

@@ -165,7 +165,7 @@ async def test_education_totals_per_county(gql) -> None:
 def statements(runtime: ServiceRuntime) -> Iterator[list[str]]:
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         seen.append(statement)
 
     event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from svc_education.domain import (
+from shared.errors import Conflict
+from svc_education.domain.checks import RowRejected, parse_term
+from svc_education.domain.enrolments import (
+    CompletionRow,
     EnrolmentRow,
     EnrolmentStatus,
-    RowRejected,
     check_references,
+    complete,
     current_municipality,
-    parse_term,
+    give_freed_seat,
+    place,
     seat_status,
+    withdraw,
 )
 from svc_education.domain.support import add_months, cohort_term
 from svc_education.domain.workforce import Education, Figures, Position, count
@@ -59,6 +65,72 @@ def test_empty_external_reference_is_refused() -> None:
 def test_full_offering_waitlists() -> None:
     assert seat_status(seats=2, taken=1) is EnrolmentStatus.ACTIVE
     assert seat_status(seats=2, taken=2) is EnrolmentStatus.WAITLISTED
+
+
+@dataclass
+class Offering:
+    seats: int
+    seats_taken: int = 0
+    term: str = "2018H"
+
+
+@dataclass
+class Enrolment:
+    status: str = EnrolmentStatus.ACTIVE
+    employee_ref: str = "e1"
+    term: str = "2018H"
+    credits: int | None = None
+    completed_on: date | None = None
+
+
+def test_a_new_enrolment_takes_a_free_seat_or_waits() -> None:
+    offering = Offering(seats=1)
+    assert place(offering, active_in_term=False) is EnrolmentStatus.ACTIVE
+    assert place(offering, active_in_term=False) is EnrolmentStatus.WAITLISTED
+    assert offering.seats_taken == 1
+
+
+def test_an_employee_holds_one_seat_per_term() -> None:
+    offering = Offering(seats=5)
+    with pytest.raises(RowRejected) as error:
+        place(offering, active_in_term=True)
+    assert (error.value.field, offering.seats_taken) == ("employeeRef", 0)
+    # Waiting for a seat while holding another is allowed: the seat is checked on promotion.
+    assert place(Offering(seats=0), active_in_term=True) is EnrolmentStatus.WAITLISTED
+
+
+def test_withdrawing_an_active_enrolment_frees_its_seat() -> None:
+    offering, enrolment = Offering(seats=2, seats_taken=2), Enrolment()
+    assert withdraw(enrolment, offering) is EnrolmentStatus.ACTIVE
+    assert (enrolment.status, offering.seats_taken) == (EnrolmentStatus.WITHDRAWN, 1)
+    waiting = Enrolment(status=EnrolmentStatus.WAITLISTED)
+    assert withdraw(waiting, offering) is EnrolmentStatus.WAITLISTED
+    assert offering.seats_taken == 1  # a waitlisted enrolment held no seat
+    with pytest.raises(Conflict):
+        withdraw(enrolment, offering)
+
+
+def test_a_freed_seat_goes_to_the_first_waiting_without_a_seat_that_term() -> None:
+    offering = Offering(seats=2, seats_taken=1)
+    first, second = (Enrolment(EnrolmentStatus.WAITLISTED, ref) for ref in ("e1", "e2"))
+    assert give_freed_seat(offering, [first, second], active={"e1"}) is second
+    assert (first.status, second.status) == (EnrolmentStatus.WAITLISTED, EnrolmentStatus.ACTIVE)
+    assert offering.seats_taken == 2
+    assert give_freed_seat(Offering(seats=1), [first], active={"e1"}) is None
+
+
+def test_a_completion_records_credits_once() -> None:
+    enrolment = Enrolment()
+    done = CompletionRow("id", credits=30, completed_on=date(2019, 6, 15))
+    assert complete(enrolment, done, today=date(2020, 1, 1)) is True
+    assert (enrolment.status, enrolment.credits) == (EnrolmentStatus.COMPLETED, 30)
+    assert complete(enrolment, done, today=date(2020, 1, 1)) is False  # the same again: replay
+    with pytest.raises(RowRejected) as error:
+        complete(enrolment, CompletionRow("id", 20, date(2019, 6, 15)), date(2020, 1, 1))
+    assert error.value.field == "enrolmentId"  # completed already, with other credits
+    with pytest.raises(RowRejected) as error:
+        complete(Enrolment(), CompletionRow("id", 30, date(2018, 7, 1)), date(2020, 1, 1))
+    assert error.value.field == "completedOn"
 
 
 def test_months_are_added_on_the_calendar() -> None:

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from shared.auth import Principal
 from shared.runtime import ServiceRuntime
 from shared.testing import migrated_runtime
-from svc_education import service
-from svc_education.app import create_runtime
-from svc_education.domain import EnrolmentRow, EnrolmentStatus, RowOutcome
+from svc_education.app import SERVICE
+from svc_education.domain.enrolments import EnrolmentRow, EnrolmentStatus, RowOutcome
 from svc_education.models import Enrolment, Offering
+from svc_education.service.catalogue import create_offering
+from svc_education.service.enrolments import register_enrolments
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +28,7 @@ LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
 @pytest.fixture
 async def replicas(new_database: Callable[[str], str]) -> AsyncIterator[list[ServiceRuntime]]:
     url = new_database("education")
-    runtimes = [await migrated_runtime(create_runtime, "education", url) for _ in range(2)]
+    runtimes = [await migrated_runtime(SERVICE, url) for _ in range(2)]
     yield runtimes
     for runtime in runtimes:
         await runtime.engine.dispose()
@@ -51,10 +52,10 @@ async def test_fifty_concurrent_batches_never_exceed_the_seats(
     replicas: list[ServiceRuntime],
 ) -> None:
     seats = 40
-    offering = await service.create_offering(replicas[0], UIS, LAW, "2018H", seats)
+    offering = await create_offering(replicas[0], UIS, programme_id=LAW, term="2018H", seats=seats)
     results = await asyncio.gather(
         *(
-            service.register_enrolments(replicas[call % 2], UIS, batch(offering.id, call, 5))
+            register_enrolments(replicas[call % 2], UIS, rows=batch(offering.id, call, 5))
             for call in range(50)
         )
     )
@@ -68,10 +69,10 @@ async def test_fifty_concurrent_batches_never_exceed_the_seats(
 
 
 async def test_a_batch_retried_while_in_flight_is_a_replay(replicas: list[ServiceRuntime]) -> None:
-    offering = await service.create_offering(replicas[0], UIS, LAW, "2018H", 100)
+    offering = await create_offering(replicas[0], UIS, programme_id=LAW, term="2018H", seats=100)
     rows = batch(offering.id, 0, 20)
     results = await asyncio.gather(
-        *(service.register_enrolments(replicas[i % 2], UIS, rows) for i in range(10))
+        *(register_enrolments(replicas[i % 2], UIS, rows=rows) for i in range(10))
     )
     outcomes = Counter(frozenset(row.outcome for row in result) for result in results)
     assert outcomes == {frozenset({RowOutcome.ACCEPTED}): 1, frozenset({RowOutcome.REPLAYED}): 9}

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from shared.contracts.education import (
     ENROLMENTS_TOPIC,
     CourseCompleted,
-    EnrolmentRegistered,
     EnrolmentWithdrawn,
 )
 from shared.contracts.networks import (
@@ -22,9 +21,10 @@ from shared.contracts.networks import (
     CompetencePlanWithdrawn,
     DevelopmentProjectProposed,
 )
-from shared.events import Contract, new_event, parse_event
+from shared.events import Contract, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, execute
+from shared.testing import enrolment_registered, event_bytes, execute
+from shared.web import ServiceDefinition
 from svc_grants.app import SERVICE
 from svc_grants.models import GrantScheme
 from svc_grants.schema import schema
@@ -101,8 +101,7 @@ class Grants:
         return await self.scheme(budget, kind="DEVELOPMENT_PROJECT", county=county)
 
     async def deliver(self, topic: str, payload: Contract, municipality: str) -> bool:
-        raw = new_event(payload, municipality=municipality, producer="test").model_dump_json()
-        return await self.redeliver(topic, raw.encode())
+        return await self.redeliver(topic, event_bytes(payload, municipality))
 
     async def redeliver(self, topic: str, raw: bytes) -> bool:
         return await self.runtime.handle(topic, parse_event(raw))
@@ -110,23 +109,9 @@ class Grants:
     async def enrolment(
         self, municipality: str = ALTA, status: str = "ACTIVE", term: str = "2018H"
     ) -> str:
-        enrolment_id = uuid.uuid4()
-        await self.deliver(
-            ENROLMENTS_TOPIC,
-            EnrolmentRegistered(
-                enrolment_id=enrolment_id,
-                offering_id=uuid.uuid4(),
-                programme_id=uuid.uuid4(),
-                institution_id="uis",
-                term=term,
-                municipality=municipality,
-                employee_ref=f"e-{enrolment_id}",
-                external_ref=enrolment_id.hex,
-                status=status,
-            ),
-            municipality,
-        )
-        return str(enrolment_id)
+        registered = enrolment_registered(municipality, status, term)
+        await self.deliver(ENROLMENTS_TOPIC, registered, municipality)
+        return str(registered.enrolment_id)
 
     def withdrawal(self, enrolment_id: str, municipality: str = ALTA) -> bytes:
         payload = EnrolmentWithdrawn(
@@ -136,8 +121,7 @@ class Grants:
             previous_status="ACTIVE",
             reason="moved away",
         )
-        event = new_event(payload, municipality=municipality, producer="education")
-        return event.model_dump_json().encode()
+        return event_bytes(payload, municipality, producer="education")
 
     async def withdraw(self, enrolment_id: str, municipality: str = ALTA) -> bool:
         return await self.redeliver_enrolment(self.withdrawal(enrolment_id, municipality))
@@ -238,5 +222,10 @@ def _role(fields: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-async def grants(service_runtime: ServiceRuntimeOf) -> Grants:
-    return Grants(await service_runtime(SERVICE))
+def service_definition() -> ServiceDefinition:
+    return SERVICE
+
+
+@pytest.fixture
+def grants(runtime: ServiceRuntime) -> Grants:
+    return Grants(runtime)

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
-from shared.events import new_event, parse_event
+from shared.contracts.education import ENROLMENTS_TOPIC
+from shared.events import parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import execute, migrated_runtime
-from svc_grants.app import create_runtime
+from shared.testing import enrolment_registered, event_bytes, execute, migrated_runtime
+from svc_grants.app import SERVICE
 from svc_grants.models import GrantApplication, GrantApplicationTransition, GrantScheme
 from svc_grants.schema import schema
 
@@ -37,20 +37,8 @@ async def call(
 
 
 async def eligible_enrolment(runtime: ServiceRuntime) -> str:
-    payload = EnrolmentRegistered(
-        enrolment_id=uuid.uuid4(),
-        offering_id=uuid.uuid4(),
-        programme_id=uuid.uuid4(),
-        institution_id="uis",
-        term="2018H",
-        municipality=ALTA,
-        employee_ref=uuid.uuid4().hex,
-        external_ref=uuid.uuid4().hex,
-        status="ACTIVE",
-    )
-    raw = new_event(payload, municipality=ALTA, producer="education").model_dump_json()
-    event = parse_event(raw.encode())
-    await runtime.handle(ENROLMENTS_TOPIC, event)
+    payload = enrolment_registered(ALTA)
+    await runtime.handle(ENROLMENTS_TOPIC, parse_event(event_bytes(payload, ALTA, "education")))
     return str(payload.enrolment_id)
 
 
@@ -105,7 +93,7 @@ async def test_concurrent_approvals_on_two_replicas_commit_exactly_what_fits(
     new_database: Callable[[str], str],
 ) -> None:
     url = new_database("grants")
-    replicas = [await migrated_runtime(create_runtime, "grants", url) for _ in range(2)]
+    replicas = [await migrated_runtime(SERVICE, url) for _ in range(2)]
     try:
         scheme_id, ids = await submitted_applications(replicas[0])
         outcomes = await asyncio.gather(

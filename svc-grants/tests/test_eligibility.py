@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from shared.contracts.education import ENROLMENTS_TOPIC, EnrolmentRegistered
+from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.events import new_event, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, execute
-from svc_grants.app import SERVICE
+from shared.testing import enrolment_registered, event_bytes, execute
 from svc_grants.schema import schema
 
 ELIGIBILITY = """
@@ -21,28 +18,9 @@ mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
   name year kind budgetNok committedNok availableNok } }"""
 
 
-@pytest.fixture
-async def runtime(service_runtime: ServiceRuntimeOf) -> ServiceRuntime:
-    return await service_runtime(SERVICE)
-
-
 def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes:
-    payload = EnrolmentRegistered(
-        enrolment_id=uuid.uuid4(),
-        offering_id=uuid.uuid4(),
-        programme_id=uuid.uuid4(),
-        institution_id="uis",
-        term="2018H",
-        municipality=municipality,
-        employee_ref="e1",
-        external_ref=uuid.uuid4().hex,
-        status=status,
-    )
-    return (
-        new_event(payload, municipality=municipality, producer="education")
-        .model_dump_json()
-        .encode()
-    )
+    payload = enrolment_registered(municipality, status)
+    return event_bytes(payload, municipality, producer="education")
 
 
 async def deliver(runtime: ServiceRuntime, raw: bytes) -> bool:

@@ -1,4 +1,5 @@
-"""A migrated networks runtime on SQLite and a driver for its subgraph and inbox."""
+"""Networks' service for shared.testing's `runtime` and `gql`, and a driver for its subgraph
+and inbox on that runtime."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from shared.contracts.grants import (
     GrantAwarded,
     GrantRejected,
 )
-from shared.events import Contract, new_event, parse_event
+from shared.events import Contract, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import ServiceRuntimeOf, execute
+from shared.testing import event_bytes, execute
+from shared.web import ServiceDefinition
 from svc_networks.app import SERVICE
 from svc_networks.schema import schema
 
@@ -89,7 +91,7 @@ class Networks:
         return await execute(schema, self.runtime, query, variables, roles)
 
     async def entities(
-        self, fields: str, numbers: list[str], roles: list[str]
+        self, fields: str, numbers: list[str], roles: list[str] | None = None
     ) -> list[dict[str, Any]]:
         reps = [{"__typename": "Municipality", "number": n} for n in numbers]
         data = await self.call(self.ENTITIES % fields, {"reps": reps}, roles)
@@ -150,8 +152,8 @@ class Networks:
         return (await self.call(self.PROJECT_BY_ID, {"id": project_id}))["developmentProject"]
 
     async def deliver(self, payload: Contract, municipality: str) -> bool:
-        raw = new_event(payload, municipality=municipality, producer="grants").model_dump_json()
-        return await self.runtime.handle(APPLICATIONS_TOPIC, parse_event(raw.encode()))
+        raw = event_bytes(payload, municipality, producer="grants")
+        return await self.runtime.handle(APPLICATIONS_TOPIC, parse_event(raw))
 
     async def grant_application(self, project_id: str | None, municipality: str) -> uuid.UUID:
         application_id = uuid.uuid4()
@@ -208,8 +210,13 @@ class Networks:
 
 
 @pytest.fixture
-async def networks(service_runtime: ServiceRuntimeOf) -> Networks:
-    return Networks(await service_runtime(SERVICE))
+def service_definition() -> ServiceDefinition:
+    return SERVICE
+
+
+@pytest.fixture
+def networks(runtime: ServiceRuntime) -> Networks:
+    return Networks(runtime)
 
 
 @pytest.fixture

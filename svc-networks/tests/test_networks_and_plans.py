@@ -129,6 +129,23 @@ async def test_a_municipality_takes_part_in_one_network_at_a_time(networks) -> N
     assert len((await networks.call("{ learningNetworks { id } }"))["learningNetworks"]) == 2
 
 
+async def test_networks_are_public_and_found_by_a_current_or_historical_county(networks) -> None:
+    rogaland = await networks.network([STAVANGER])
+    finnmark = await networks.network([ALTA], county="56", name="Finnmark", roles=["directorate"])
+    query = "query($county: String) { learningNetworks(county: $county) { id } }"
+    for county, found in ((None, [rogaland, finnmark]), ("11", [rogaland]), ("20", [finnmark])):
+        data = await networks.call(query, {"county": county})  # 20: Finnmark before 2020
+        assert data["learningNetworks"] == [{"id": n["id"]} for n in found]
+    error = await networks.error(query, {"county": "99"})
+    assert error == {
+        "code": "BAD_USER_INPUT",
+        "field": "county",
+        "message": "county: no county has number '99'",
+    }
+    rows = await networks.entities("learningNetwork { id }", [STAVANGER, SOLA])
+    assert [row["learningNetwork"] for row in rows] == [{"id": rogaland["id"]}, None]
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [

@@ -25,7 +25,7 @@ from shared.messaging import ensure_topics
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.testing import execute
-from svc_education.app import create_runtime
+from svc_education.app import SERVICE
 from svc_education.schema import schema
 
 TOTAL = 5000  # enrolments per run, whatever the batch size
@@ -49,7 +49,7 @@ async def education(
         kafka_bootstrap_servers=kafka_bootstrap,
         outbox_poll_seconds=0.05,
     )
-    runtime = create_runtime(settings)
+    runtime = SERVICE.runtime(settings)
     await migrate(runtime.migrations_dir, url)
     await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], settings.kafka_partitions)
     relay = asyncio.create_task(runtime.relay.run())

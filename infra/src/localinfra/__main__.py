@@ -7,6 +7,9 @@ kafka stop        stops a broker `kafka start` left running (its pid file in --d
 postgres start    a throwaway cluster until Ctrl-C; --port (a free one), --database NAME
                   (created, repeatable)
 platform          Kafka, the services and the gateway (see localinfra.run)
+gateway           composes the supergraph from the running services (`<SERVICE>_URL`), then
+                  runs the router on it (deployments: Procfile, docker-compose, Kubernetes);
+                  --supergraph (.data/supergraph.graphql)
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from pathlib import Path
 from localinfra.kafka import LocalKafka, fetch_jars, stop_broker
 from localinfra.postgres import LocalPostgres
 
-KAFKA_DATA = Path(__file__).resolve().parents[3] / ".data" / "kafka"
+DATA = Path(__file__).resolve().parents[3] / ".data"
+KAFKA_DATA = DATA / "kafka"
+SUPERGRAPH = DATA / "supergraph.graphql"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,12 +43,19 @@ def main(argv: list[str] | None = None) -> None:
     postgres.add_argument("--port", type=int, help="default: a free port")
     postgres.add_argument("--database", action="append", default=[], help="create it (repeatable)")
     commands.add_parser("platform")
+    gateway = commands.add_parser("gateway")
+    gateway.add_argument("--supergraph", type=Path, default=SUPERGRAPH)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` stops cleanly, like Ctrl-C
     if args.command == "kafka":
         _kafka(args.action, args.port, args.data_dir)
     elif args.command == "postgres":
         _postgres(args.port, args.database)
+    elif args.command == "gateway":
+        from localinfra.platform import run_router
+
+        args.supergraph.parent.mkdir(parents=True, exist_ok=True)
+        run_router(args.supergraph)
     else:
         from localinfra.run import run_platform  # imports the services' dependencies
 

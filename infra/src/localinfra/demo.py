@@ -44,7 +44,7 @@ ENROLMENTS = [
     ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", ["0301", "3033", "3036"]),
     ("Vurdering av barnets beste", "hvl", ["1432", "4647"]),
 ]
-SCHEMES = [
+SCHEMES: list[dict[str, str | int]] = [
     {
         "name": "Tilskudd til arbeidsgivere med ansatte i videreutdanning",
         "year": 2018,

@@ -1,7 +1,9 @@
-"""Runs the platform as separate processes: four services and the gateway, each a real uvicorn.
+"""Runs the platform as separate processes: four services (each a uvicorn) and the router.
 
-Used by `make run` (embedded default: SQLite files, local Kafka) and by the end-to-end tests
-(PostgreSQL databases, a test broker), so both exercise the same process layout.
+The router (Hive Gateway, node) starts once the services answer, over a supergraph composed
+from their SDL just then. Used by `make run` (embedded default: SQLite files, local Kafka) and
+by the end-to-end tests (PostgreSQL databases, a test broker), so both exercise the same
+process layout.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ from pathlib import Path
 
 import httpx
 
-from shared.topology import GATEWAY_PORT
-from shared.topology import SERVICES as _ENTRIES
+from gateway.router import compose_supergraph, router_command, router_environment
+from shared import topology
 
-SERVICES = {entry.name: entry.default_port for entry in _ENTRIES}
+SERVICES = {entry.name: entry.default_port for entry in topology.SERVICES}
+GATEWAY_PORT = topology.GATEWAY_PORT
 
 
 @dataclass
 class Process:
     name: str
-    module: str
+    command: list[str]
     port: int
     env: dict[str, str]
     log_path: Path
@@ -39,7 +42,7 @@ class Process:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", self.module],
+            self.command,
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -77,6 +80,7 @@ class Process:
 
 @dataclass
 class Platform:
+    supergraph_path: Path
     processes: dict[str, Process] = field(default_factory=dict)
 
     @property
@@ -93,12 +97,36 @@ class Platform:
         for process in services:
             process.wait_ready(timeout)
         if "gateway" in self.processes:
+            self.compose()
             self.processes["gateway"].start()
             self.processes["gateway"].wait_ready(timeout)
+
+    def compose(self) -> None:
+        """(Re)writes the supergraph from the running services; the router reloads it."""
+        urls = {n: f"{p.url}/graphql" for n, p in self.processes.items() if n != "gateway"}
+        compose_supergraph(urls, self.supergraph_path)
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
+
+
+def run_router(supergraph: Path) -> None:
+    """Composes the supergraph from the running services, then becomes the router (exec).
+
+    For deployments (`python -m localinfra gateway`): each service is where `<SERVICE>_URL`
+    says, by default on this host at its port from `shared.topology`.
+    """
+    urls = {
+        entry.name: os.environ.get(
+            f"{entry.name.upper()}_URL", f"http://127.0.0.1:{entry.default_port}/graphql"
+        )
+        for entry in topology.SERVICES
+    }
+    compose_supergraph(urls, supergraph, wait_seconds=120)
+    port = int(os.environ.get("GATEWAY_PORT", GATEWAY_PORT))
+    command = router_command()
+    os.execvpe(command[0], command, {**os.environ, **router_environment(supergraph, port)})
 
 
 def build_platform(
@@ -109,25 +137,25 @@ def build_platform(
     ports: Mapping[str, int] | None = None,
     extra_env: Mapping[str, str] | None = None,
 ) -> Platform:
-    """The five processes, configured through the same environment variables operators use."""
+    """The five processes, configured through the same environment variables operators use.
+
+    The router's supergraph is written to `log_dir/supergraph.graphql`.
+    """
     ports = {**SERVICES, "gateway": GATEWAY_PORT, **(ports or {})}
     log_dir.mkdir(parents=True, exist_ok=True)
     common = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, **(extra_env or {})}
-    platform = Platform()
-    for name in SERVICES:
+    platform = Platform(supergraph_path=log_dir / "supergraph.graphql")
+    for entry in topology.SERVICES:
+        name = entry.name
         env = {
             **common,
             f"{name.upper()}_PORT": str(ports[name]),
             f"{name.upper()}_DATABASE_URL": database_urls[name],
         }
-        platform.processes[name] = Process(
-            name, f"svc_{name}", ports[name], env, log_dir / f"{name}.log"
-        )
-    gateway_env = {**common, "GATEWAY_PORT": str(ports["gateway"])}
-    gateway_env |= {
-        f"{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}/graphql" for name in SERVICES
-    }
+        command = [sys.executable, "-m", entry.module]
+        platform.processes[name] = Process(name, command, ports[name], env, log_dir / f"{name}.log")
+    gateway_env = {**common, **router_environment(platform.supergraph_path, ports["gateway"])}
     platform.processes["gateway"] = Process(
-        "gateway", "gateway", ports["gateway"], gateway_env, log_dir / "gateway.log"
+        "gateway", router_command(), ports["gateway"], gateway_env, log_dir / "gateway.log"
     )
     return platform

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from localinfra.demo import load_demo_data
 from localinfra.kafka import LocalKafka
-from localinfra.platform import GATEWAY_PORT, SERVICES, build_platform
+from localinfra.platform import SERVICES, Platform, build_platform
+from shared.topology import GATEWAY_PORT
 
 DATA = Path(".data")
 
@@ -34,7 +35,7 @@ def run_platform() -> None:
         signal.signal(signum, lambda *_: stop.set())
     kafka = _local_kafka()
     try:
-        bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or kafka.bootstrap_servers  # type: ignore[union-attr]
+        bootstrap = kafka.bootstrap_servers if kafka else os.environ["KAFKA_BOOTSTRAP_SERVERS"]
         platform = build_platform(
             kafka_bootstrap=bootstrap,
             database_urls={name: _database_url(name) for name in SERVICES},
@@ -83,7 +84,7 @@ def _ports() -> dict[str, int]:
     return ports
 
 
-def _any_exited(platform) -> bool:  # type: ignore[no-untyped-def]
+def _any_exited(platform: Platform) -> bool:
     for process in platform.processes.values():
         if process.popen is not None and process.popen.poll() is not None:
             print(f"{process.name} exited; its log:\n{process.log_tail()}", flush=True)

@@ -1,4 +1,4 @@
-"""Bearer JWTs and roles (DESIGN.md, Identity and access).
+"""Bearer JWTs and roles (docs/architecture.md, Identity and access).
 
 The gateway authenticates and forwards the token; every service verifies it again and
 authorizes against the data it owns.

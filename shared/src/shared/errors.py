@@ -1,4 +1,7 @@
-"""Errors a client may see. Each carries `extensions.code` (API.md); anything else is masked."""
+"""Errors a client may see; each carries `extensions.code` (docs/architecture.md, Errors).
+
+Anything else is masked.
+"""
 
 from __future__ import annotations
 
@@ -45,3 +48,7 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "CONFLICT"
+
+
+class Unavailable(DomainError):
+    code = "UNAVAILABLE"

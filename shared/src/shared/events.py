@@ -6,6 +6,7 @@ registered for (`type`, `version`). The message key is the municipality number.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ class ContractInfo:
     topic: str
     type: str
     version: int
-    model: type[Contract]
+    model: builtins.type[Contract]  # `type` alone is the field above, in here
 
 
 _REGISTRY: dict[tuple[str, int], ContractInfo] = {}

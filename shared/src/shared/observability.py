@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
+from collections.abc import Mapping, MutableMapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -49,7 +50,7 @@ def current_correlation_id() -> str:
     return value
 
 
-def _add_correlation_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _add_correlation_id(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
     value = correlation_id.get()
     if value is not None:
         event.setdefault("correlation_id", value)
@@ -68,12 +69,13 @@ class CorrelationIdMiddleware:
             return
         headers = dict(scope["headers"])
         value = headers.get(CORRELATION_HEADER.encode(), b"").decode("latin-1")
-        token = correlation_id.set(value or str(uuid.uuid4()))
+        current = value or str(uuid.uuid4())
+        token = correlation_id.set(current)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
-                raw.append((CORRELATION_HEADER.encode(), correlation_id.get().encode()))  # type: ignore[union-attr]
+                raw.append((CORRELATION_HEADER.encode(), current.encode()))
                 message["headers"] = raw
             await send(message)
 

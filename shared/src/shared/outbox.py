@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -23,6 +25,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Row,
     String,
     Table,
     select,
@@ -167,7 +170,8 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
 
-    async def _send(self, rows: list) -> None:
+    async def _send(self, rows: Sequence[Row[Any, Any, Any, Any]]) -> None:
+        """Rows of (id, topic, key, envelope), published in order."""
         producer = await self._ready_producer()
         try:
             # send() queues in order; an idempotent producer keeps that order per partition.
@@ -205,7 +209,7 @@ class OutboxRelay:
                 await producer.stop()
 
     @contextlib.asynccontextmanager
-    async def _leadership(self):  # type: ignore[no-untyped-def]
+    async def _leadership(self) -> AsyncIterator[None]:
         if is_sqlite(self._engine):
             yield
             return
@@ -226,7 +230,7 @@ class OutboxRelay:
             await asyncio.sleep(self._poll * 4)
 
 
-def _headers(envelope: dict) -> list[tuple[str, bytes]]:
+def _headers(envelope: dict[str, Any]) -> list[tuple[str, bytes]]:
     headers = [("event_type", str(envelope["type"]).encode())]
     if envelope.get("correlation_id"):
         headers.append((CORRELATION_HEADER, str(envelope["correlation_id"]).encode()))

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from shared.db import WRITE_TRANSACTION, SessionFactory, create_engine, session_factory
 from shared.events import Contract, Envelope, ReceivedEvent, new_event
 from shared.inbox import claim, recorded
+from shared.live import LiveFeed
 from shared.messaging import create_broker, subscribe
 from shared.outbox import OutboxRelay, add_to_outbox
 from shared.settings import ServiceSettings
@@ -65,6 +66,7 @@ class ServiceRuntime:
     sessions: SessionFactory = field(init=False)
     broker: KafkaBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
+    live: LiveFeed = field(init=False)
     effects: dict[str, Effect] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -80,6 +82,7 @@ class ServiceRuntime:
             poll_seconds=self.settings.outbox_poll_seconds,
             batch_size=self.settings.outbox_batch_size,
         )
+        self.live = LiveFeed(self.settings.kafka_bootstrap_servers)
 
     @property
     def service(self) -> str:

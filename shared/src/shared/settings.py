@@ -67,7 +67,4 @@ class _PrefixedServiceSettings(BaseSettings):
 
     @classmethod
     def for_service(cls, service: str) -> _PrefixedServiceSettings:
-        class Prefixed(cls):  # type: ignore[valid-type,misc]
-            model_config = SettingsConfigDict(extra="ignore", env_prefix=f"{service.upper()}_")
-
-        return Prefixed()
+        return cls(_env_prefix=f"{service.upper()}_")

@@ -9,20 +9,29 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Final, Self
 
 import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
 from shared.loaders import Loaders
+from shared.query_limits import query_limits
 from shared.runtime import ServiceRuntime
 
-FEDERATION_VERSION = "2.7"  # strawberry's default 2.11 is refused by federation-composition 0.27
+# strawberry's default 2.11 is refused by federation-composition 0.27.
+FEDERATION_VERSION: Final = "2.7"
 
 
 class ServiceContext:
@@ -30,14 +39,56 @@ class ServiceContext:
         self.runtime = runtime
         self.loaders = Loaders(runtime)
         self._authorization = authorization
+        # A WebSocket's `connection_init` payload, set by strawberry (browsers cannot send headers).
+        self.connection_params: dict[str, Any] | None = None
         self._principal: Principal | None = None
 
     @property
     def principal(self) -> Principal:
         """Verified on first use, so public fields work even when no token was sent."""
         if self._principal is None:
-            self._principal = principal_from_header(self._authorization, self.runtime.settings)
+            self._principal = principal_from_header(self._credentials(), self.runtime.settings)
         return self._principal
+
+    def _credentials(self) -> str | None:
+        """The `connection_init` payload's `Authorization` or `token`, else the request's header.
+
+        `token` is what a router should send: Hive Gateway's WebSocket transport shares one
+        subgraph connection among callers unless their connection params differ in `token`.
+        """
+        params = {str(k).lower(): v for k, v in (self.connection_params or {}).items()}
+        authorization, token = params.get("authorization"), params.get("token")
+        if isinstance(authorization, str):
+            return authorization
+        if isinstance(token, str):
+            return token if token.lower().startswith("bearer ") else f"Bearer {token}"
+        return self._authorization
+
+
+@strawberry.type  # a base: its subclasses, not it, are types of a schema
+class MunicipalityKey:
+    """The key of the Municipality entity. A service's `Municipality` extends it with its fields:
+
+    @strawberry.federation.type(keys=["number"])
+    class Municipality(MunicipalityKey): ...
+    """
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
+
+
+@strawberry.type  # a base, as MunicipalityKey
+class CountyKey:
+    """The key of the County entity."""
+
+    number: str
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Self:
+        return cls(number=number)
 
 
 def context_of(info: strawberry.Info) -> ServiceContext:
@@ -57,23 +108,37 @@ def _masking() -> MaskErrors:
 
 
 def federation_schema(
-    query: type, mutation: type | None = None, types: Sequence[type] = ()
+    query: type,
+    mutation: type | None = None,
+    types: Sequence[type] = (),
+    subscription: type | None = None,
 ) -> strawberry.federation.Schema:
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking],
+        extensions=[_masking, *query_limits()],
     )
 
 
 class SubgraphApp(GraphQL[ServiceContext, None]):
     def __init__(self, schema: strawberry.federation.Schema, runtime: ServiceRuntime) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if runtime.settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if runtime.settings.graphiql else None,
+            # Subscriptions over a WebSocket, or over SSE on a POST (a router's default for
+            # HTTP subgraphs, with the caller's own headers on each request).
+            subscription_protocols=(
+                GRAPHQL_TRANSPORT_WS_PROTOCOL,
+                GRAPHQL_WS_PROTOCOL,
+                GRAPHQL_SSE_PROTOCOL,
+            ),
+        )
         self.runtime = runtime
 
     async def get_context(
-        self, request: Request, response: Response | None = None
-    ) -> ServiceContext:  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> ServiceContext:
         return ServiceContext(self.runtime, request.headers.get("authorization"))

@@ -1,35 +1,45 @@
 """Test helpers every service uses: migrated databases, and a GraphQL call as a given role.
 
-Also a pytest plugin (the root conftest.py loads it): the `service_runtime` fixture gives a
-service's runtime on a copy of its SQLite database, migrated once per test session, since
-migrating is what makes a test slow.
+Also a pytest plugin (the root conftest.py loads it). A service's tests/conftest.py names its
+service with a `service_definition` fixture; then `runtime` is that service's runtime on a copy
+of its SQLite database, migrated once per test session (migrating is what makes tests slow),
+and `gql` runs a query on its subgraph as a token with given roles.
 """
 
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import strawberry
 
 from shared.auth import issue_token
+from shared.contracts.education import EnrolmentRegistered
 from shared.db import migrate
+from shared.events import Contract, new_event
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.subgraph import ServiceContext
 from shared.web import ServiceDefinition
 
 ServiceRuntimeOf = Callable[[ServiceDefinition], Awaitable[ServiceRuntime]]
+Result = tuple[dict[str, Any] | None, list[dict[str, Any]]]
 
 
-async def migrated_runtime(
-    create_runtime: Callable[[ServiceSettings], ServiceRuntime], service: str, database_url: str
-) -> ServiceRuntime:
+class GraphQLCall(Protocol):
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Awaitable[Result]: ...
+
+
+async def migrated_runtime(service: ServiceDefinition, database_url: str) -> ServiceRuntime:
     """A service's runtime on `database_url` with its Alembic migrations applied."""
-    runtime = create_runtime(ServiceSettings(service=service, port=0, database_url=database_url))
+    settings = ServiceSettings(service=service.name, port=0, database_url=database_url)
+    runtime = service.runtime(settings)
     await migrate(runtime.migrations_dir, database_url)
     return runtime
 
@@ -81,17 +91,61 @@ async def service_runtime(
         await runtime.engine.dispose()
 
 
+@pytest.fixture
+async def runtime(
+    service_definition: ServiceDefinition, service_runtime: ServiceRuntimeOf
+) -> ServiceRuntime:
+    return await service_runtime(service_definition)
+
+
+@pytest.fixture
+def gql(service_definition: ServiceDefinition, runtime: ServiceRuntime) -> GraphQLCall:
+    """Runs a query on the service's subgraph as a token with `roles` (anonymous when None)."""
+
+    def call(
+        query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Awaitable[Result]:
+        return execute(service_definition.schema, runtime, query, variables, roles)
+
+    return call
+
+
+def enrolment_registered(
+    municipality: str = "5601", status: str = "ACTIVE", term: str = "2018H"
+) -> EnrolmentRegistered:
+    """Education's event of a new enrolment, with fresh ids and references."""
+    enrolment_id = uuid.uuid4()
+    return EnrolmentRegistered(
+        enrolment_id=enrolment_id,
+        offering_id=uuid.uuid4(),
+        programme_id=uuid.uuid4(),
+        institution_id="uis",
+        term=term,
+        municipality=municipality,
+        employee_ref=f"e-{enrolment_id}",
+        external_ref=enrolment_id.hex,
+        status=status,
+    )
+
+
+def event_bytes(payload: Contract, municipality: str, producer: str = "test") -> bytes:
+    """An event as it arrives from Kafka: its envelope as JSON."""
+    return (
+        new_event(payload, municipality=municipality, producer=producer).model_dump_json().encode()
+    )
+
+
 async def execute(
     schema: strawberry.federation.Schema,
     runtime: ServiceRuntime,
     query: str,
     variables: dict[str, Any] | None = None,
     roles: list[str] | None = None,
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+) -> Result:
     """Runs `query` as a token with `roles` (anonymous when None); returns data and errors."""
     header = f"Bearer {issue_token(roles, runtime.settings)}" if roles is not None else None
     result = await schema.execute(
         query, variable_values=variables, context_value=ServiceContext(runtime, header)
     )
-    errors = [error.formatted for error in result.errors or []]
+    errors = [dict(error.formatted) for error in result.errors or []]
     return result.data, errors

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterable
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import migrate, ping
@@ -29,6 +30,7 @@ from shared.observability import (
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings, load_service_settings
 from shared.subgraph import SubgraphApp
+from shared.topology import service
 
 log = get_logger(__name__)
 
@@ -59,6 +61,7 @@ def create_service_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await relay
             await runtime.relay.close()
+            await runtime.live.stop()
             await runtime.broker.stop()
             await runtime.engine.dispose()
 
@@ -82,6 +85,7 @@ def create_service_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
@@ -109,9 +113,9 @@ class _Counted:
         await self.app(scope, receive, send)
 
 
-async def _check(probe: object) -> str:
+async def _check(probe: Awaitable[object]) -> str:
     try:
-        result = await asyncio.wait_for(probe, timeout=3)  # type: ignore[arg-type]
+        result = await asyncio.wait_for(probe, timeout=3)
     except Exception as error:
         return f"failed: {error!r}"
     return "ok" if result is not False else "failed"
@@ -128,10 +132,16 @@ class ServiceDefinition:
 
     name: str  # one of shared.topology.SERVICES
     metadata: MetaData
-    migrations_dir: Path
     schema: strawberry.federation.Schema
     register_handlers: Callable[[ServiceRuntime], None]
     published: tuple[str, ...] = ()
+
+    @property
+    def migrations_dir(self) -> Path:
+        """`svc-<name>/migrations`, beside the package's `src/` folder (docs/patterns.md)."""
+        package = importlib.import_module(service(self.name).module).__file__
+        assert package is not None  # a regular package, not a namespace
+        return Path(package).resolve().parents[2] / "migrations"
 
     def runtime(self, settings: ServiceSettings | None = None) -> ServiceRuntime:
         settings = settings or load_service_settings(self.name)

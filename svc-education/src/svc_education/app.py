@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from shared.contracts.education import COHORTS_TOPIC, ENROLMENTS_TOPIC
 from shared.web import ServiceDefinition
 from svc_education import handlers
@@ -13,10 +11,7 @@ from svc_education.schema import schema
 SERVICE = ServiceDefinition(
     name="education",
     metadata=Base.metadata,
-    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
     published=(ENROLMENTS_TOPIC, COHORTS_TOPIC),
 )
-create_runtime = SERVICE.runtime
-create_app = SERVICE.app

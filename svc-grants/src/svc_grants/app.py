@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from shared.contracts.grants import APPLICATIONS_TOPIC
 from shared.web import ServiceDefinition
 from svc_grants import handlers
@@ -13,10 +11,7 @@ from svc_grants.schema import schema
 SERVICE = ServiceDefinition(
     name="grants",
     metadata=Base.metadata,
-    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
     published=(APPLICATIONS_TOPIC,),
 )
-create_runtime = SERVICE.runtime
-create_app = SERVICE.app

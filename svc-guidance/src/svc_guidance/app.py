@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from shared.web import ServiceDefinition
 from svc_guidance import handlers
 from svc_guidance.models import Base
@@ -12,10 +10,6 @@ from svc_guidance.schema import schema
 SERVICE = ServiceDefinition(
     name="guidance",
     metadata=Base.metadata,
-    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
-    published=(),
 )
-create_runtime = SERVICE.runtime
-create_app = SERVICE.app

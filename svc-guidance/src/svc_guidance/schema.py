@@ -6,7 +6,8 @@ from datetime import date
 
 import strawberry
 
-from shared.subgraph import context_of, federation_schema
+from shared.live import LiveEventsSubscription
+from shared.subgraph import MunicipalityKey, context_of, federation_schema
 from svc_guidance import models, service
 
 
@@ -32,9 +33,7 @@ class GuidanceEngagement:
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field(
         description="The municipality's guidance engagements (who may see: as its data)."
     )
@@ -44,10 +43,6 @@ class Municipality:
             ctx.loaders, ctx.principal, municipality=self.number
         )
         return [GuidanceEngagement.from_row(row) for row in rows]
-
-    @classmethod
-    def resolve_reference(cls, number: str) -> Municipality:
-        return cls(number=number)
 
 
 @strawberry.type
@@ -61,4 +56,5 @@ class Query:
         return [GuidanceEngagement.from_row(row) for row in rows]
 
 
-schema = federation_schema(Query, types=[Municipality])
+# Guidance hosts the platform's live events (API.md: platformEvents).
+schema = federation_schema(Query, types=[Municipality], subscription=LiveEventsSubscription)

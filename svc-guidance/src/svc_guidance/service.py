@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import select
 
 from shared.auth import Principal
 from shared.loaders import Loaders
-from shared.queries import many_per_key
+from shared.queries import many_by
 from shared.runtime import ServiceRuntime
 from svc_guidance.domain import validate_round
 from svc_guidance.models import GuidanceEngagement
@@ -36,13 +34,6 @@ async def municipality_engagements(
     return await loaders.load(engagements_by_municipality, municipality)
 
 
-async def engagements_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[GuidanceEngagement]]:
-    return await many_per_key(
-        runtime.sessions,
-        GuidanceEngagement,
-        GuidanceEngagement.municipality,
-        numbers,
-        GuidanceEngagement.starts_on,
-    )
+engagements_by_municipality = many_by(
+    GuidanceEngagement, GuidanceEngagement.municipality, order_by=GuidanceEngagement.starts_on
+)

@@ -3,8 +3,6 @@ meetings and risk self-assessments."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from shared.contracts.networks import (
     DIALOGUE_TOPIC,
     MEMBERSHIPS_TOPIC,
@@ -20,10 +18,7 @@ from svc_networks.schema import schema
 SERVICE = ServiceDefinition(
     name="networks",
     metadata=Base.metadata,
-    migrations_dir=Path(__file__).resolve().parents[2] / "migrations",
     schema=schema,
     register_handlers=handlers.register,
     published=(MEMBERSHIPS_TOPIC, PLANS_TOPIC, PROJECTS_TOPIC, DIALOGUE_TOPIC, RISK_TOPIC),
 )
-create_runtime = SERVICE.runtime
-create_app = SERVICE.app

@@ -30,7 +30,7 @@ DialogueTopic = Annotated[
 @contract(PLANS_TOPIC)
 class CompetencePlanInForce(Contract):
     """A network's overall plan for quality and competence work is decided by the network and
-    by every participating municipality (domain.md §2: what development projects anchor in)."""
+    by every participating municipality (what development projects anchor in: docs/glossary.md)."""
 
     plan_id: uuid.UUID
     network_id: uuid.UUID

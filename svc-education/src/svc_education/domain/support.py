@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from shared import reference
 from shared.errors import BadUserInput, Conflict
-from svc_education.domain import (
+from shared.inputs import parse_county
+from svc_education.domain.checks import (
     RowRejected,
     bad_input,
     first_duplicate,
@@ -69,10 +69,7 @@ class ParticipantRole(StrEnum):
 
 
 def cohort_county(number: str) -> str:
-    found = reference.county(number)
-    if found is None:
-        raise BadUserInput("county", f"no county has number {number.strip()!r}")
-    return found.number
+    return parse_county(number).number
 
 
 def cohort_term(starts_on: date, ends_on: date) -> str:
@@ -92,7 +89,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def term_of(day: date) -> str:
-    """Autumn terms start 1 August (as `domain.term_start`), spring terms 1 January."""
+    """Autumn terms start 1 August (as `checks.term_start`), spring terms 1 January."""
     return f"{day.year}{'H' if day.month >= 8 else 'V'}"
 
 

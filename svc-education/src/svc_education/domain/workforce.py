@@ -22,7 +22,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.errors import BadUserInput
-from svc_education.domain import RowRejected, bad_input, first_duplicate, pseudonym, share
+from svc_education.domain.checks import RowRejected, bad_input, first_duplicate, pseudonym, share
 
 MAX_WORKFORCE = 5_000
 CREDITS_PER_MASTER = 120  # the second cycle of a five-year degree

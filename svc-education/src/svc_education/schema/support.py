@@ -10,7 +10,7 @@ import strawberry
 
 from shared.subgraph import context_of
 from svc_education import models
-from svc_education.domain import share
+from svc_education.domain.checks import share
 from svc_education.domain.support import (
     CohortStatus,
     GatheringKind,
@@ -22,7 +22,9 @@ from svc_education.domain.support import (
 from svc_education.service import support as support_service
 
 if TYPE_CHECKING:
-    from svc_education.schema import County, Municipality
+    from svc_education.schema.regions import County, Municipality
+
+_REGIONS = "svc_education.schema.regions"
 
 strawberry.enum(KnowledgeCentre, description="The regional knowledge centres that run cohorts")
 strawberry.enum(CohortStatus)
@@ -60,8 +62,8 @@ class SupportCohort:
         return self.knowledge_centre.display_name
 
     @strawberry.field
-    def county(self) -> Annotated[County, strawberry.lazy("svc_education.schema")]:
-        from svc_education.schema import County
+    def county(self) -> Annotated[County, strawberry.lazy(_REGIONS)]:
+        from svc_education.schema.regions import County
 
         return County(number=self.county_number)
 
@@ -90,13 +92,11 @@ class SupportCohort:
 
     @strawberry.field(description="The participations the caller may see (a token is required)")
     async def participations(self, info: strawberry.Info) -> list[CohortParticipation]:
-        principal = context_of(info).principal
-        principal.require_authenticated()
-        return [
-            CohortParticipation.from_row(p)
-            for p in await self._participations(info)
-            if principal.may_see_municipality(p.municipality)
-        ]
+        ctx = context_of(info)
+        rows = await support_service.visible_participations(
+            ctx.loaders, ctx.principal, cohort_id=self._id
+        )
+        return [CohortParticipation.from_row(row) for row in rows]
 
     @strawberry.field
     async def evaluation(self, info: strawberry.Info) -> CohortEvaluation:
@@ -154,11 +154,12 @@ class CohortParticipation:
     async def cohort(self, info: strawberry.Info) -> SupportCohort:
         ctx = context_of(info)
         row = await ctx.loaders.load(support_service.cohorts_by_id, self.cohort_id)
+        assert row is not None  # a participation's cohort is never deleted
         return SupportCohort.from_row(row)
 
     @strawberry.field
-    def municipality(self) -> Annotated[Municipality, strawberry.lazy("svc_education.schema")]:
-        from svc_education.schema import Municipality
+    def municipality(self) -> Annotated[Municipality, strawberry.lazy(_REGIONS)]:
+        from svc_education.schema.regions import Municipality
 
         return Municipality(number=self.municipality_number)
 
@@ -246,14 +247,16 @@ class SupportQuery:
     async def support_cohorts(
         self, info: strawberry.Info, county: str | None = None, term: str | None = None
     ) -> list[SupportCohort]:
-        rows = await support_service.find_cohorts(context_of(info).runtime, county, term)
+        rows = await support_service.find_cohorts(
+            context_of(info).runtime, county=county, term=term
+        )
         return [SupportCohort.from_row(row) for row in rows]
 
     @strawberry.field
     async def support_cohort(
         self, info: strawberry.Info, id: strawberry.ID
     ) -> SupportCohort | None:
-        row = await support_service.cohort(context_of(info).runtime, str(id))
+        row = await support_service.cohort(context_of(info).runtime, cohort_id=id)
         return SupportCohort.from_row(row) if row else None
 
 
@@ -267,10 +270,10 @@ class SupportMutation:
         row = await support_service.create_cohort(
             ctx.runtime,
             ctx.principal,
-            input.county,
-            input.knowledge_centre,
-            input.starts_on,
-            input.ends_on,
+            county=input.county,
+            knowledge_centre=input.knowledge_centre,
+            starts_on=input.starts_on,
+            ends_on=input.ends_on,
         )
         return SupportCohort.from_row(row)
 
@@ -282,7 +285,11 @@ class SupportMutation:
     ) -> SupportCohort:
         ctx = context_of(info)
         row = await support_service.add_gathering(
-            ctx.runtime, ctx.principal, str(input.cohort_id), input.kind, input.held_on
+            ctx.runtime,
+            ctx.principal,
+            cohort_id=input.cohort_id,
+            kind=input.kind,
+            held_on=input.held_on,
         )
         return SupportCohort.from_row(row)
 
@@ -291,7 +298,7 @@ class SupportMutation:
         self, info: strawberry.Info, id: strawberry.ID
     ) -> SupportCohort:
         ctx = context_of(info)
-        row = await support_service.complete_cohort(ctx.runtime, ctx.principal, str(id))
+        row = await support_service.complete_cohort(ctx.runtime, ctx.principal, cohort_id=id)
         return SupportCohort.from_row(row)
 
     @strawberry.mutation(
@@ -305,10 +312,10 @@ class SupportMutation:
         row = await support_service.join_cohort(
             ctx.runtime,
             ctx.principal,
-            str(input.cohort_id),
-            input.municipality,
-            input.head_count,
-            [Participant(p.employee_ref, p.role) for p in input.participants],
+            cohort_id=input.cohort_id,
+            municipality=input.municipality,
+            head_count=input.head_count,
+            participants=[Participant(p.employee_ref, p.role) for p in input.participants],
         )
         return CohortParticipation.from_row(row)
 
@@ -324,6 +331,10 @@ class SupportMutation:
             Scores(r.satisfaction, r.relevance, r.learning_outcome) for r in input.responses
         ]
         row = await support_service.record_evaluations(
-            ctx.runtime, ctx.principal, str(input.cohort_id), input.submission_ref, responses
+            ctx.runtime,
+            ctx.principal,
+            cohort_id=input.cohort_id,
+            ref=input.submission_ref,
+            responses=responses,
         )
         return SupportCohort.from_row(row)

@@ -13,7 +13,9 @@ from svc_education.service import workforce as workforce_service
 from svc_education.service.workforce import Report, Workforce
 
 if TYPE_CHECKING:
-    from svc_education.schema import County, Municipality
+    from svc_education.schema.regions import County, Municipality
+
+_REGIONS = "svc_education.schema.regions"
 
 strawberry.enum(Position, name="WorkforcePosition")
 strawberry.enum(Education, name="EducationLevel", description="Highest relevant education")
@@ -71,8 +73,8 @@ class WorkforceCompetence(WorkforceFigures):
     municipality_number: strawberry.Private[str]
 
     @strawberry.field
-    def municipality(self) -> Annotated[Municipality, strawberry.lazy("svc_education.schema")]:
-        from svc_education.schema import Municipality
+    def municipality(self) -> Annotated[Municipality, strawberry.lazy(_REGIONS)]:
+        from svc_education.schema.regions import Municipality
 
         return Municipality(number=self.municipality_number)
 
@@ -113,8 +115,8 @@ class WorkforceReport(WorkforceFigures):
     county_number: strawberry.Private[str | None]
 
     @strawberry.field
-    def county(self) -> Annotated[County, strawberry.lazy("svc_education.schema")] | None:
-        from svc_education.schema import County
+    def county(self) -> Annotated[County, strawberry.lazy(_REGIONS)] | None:
+        from svc_education.schema.regions import County
 
         return County(number=self.county_number) if self.county_number else None
 
@@ -157,7 +159,7 @@ class WorkforceQuery:
         self, info: strawberry.Info, county: str | None = None
     ) -> WorkforceReport:
         ctx = context_of(info)
-        report = await workforce_service.workforce_report(ctx.runtime, ctx.principal, county)
+        report = await workforce_service.workforce_report(ctx.runtime, ctx.principal, county=county)
         return WorkforceReport.of(report)
 
 
@@ -172,6 +174,10 @@ class WorkforceMutation:
         ctx = context_of(info)
         members = [Member(e.employee_ref, e.position, e.education) for e in input.employees]
         workforce = await workforce_service.record_workforce(
-            ctx.runtime, ctx.principal, input.municipality, input.as_of, members
+            ctx.runtime,
+            ctx.principal,
+            municipality=input.municipality,
+            as_of=input.as_of,
+            members=members,
         )
         return WorkforceCompetence.of(workforce)

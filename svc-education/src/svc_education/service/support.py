@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import reference
 from shared.auth import Principal
 from shared.contracts.education import CohortCompleted, CohortJoined
-from shared.errors import BadUserInput, Conflict, Forbidden, NotFound
-from shared.queries import many_per_key, one_per_key
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.inputs import maybe_uuid, parse_municipality
+from shared.loaders import Loaders
+from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime, UnitOfWork
+from svc_education.domain.checks import term_filter
 from svc_education.domain.support import (
     CohortStatus,
     GatheringKind,
@@ -39,14 +41,14 @@ from svc_education.models import (
     EvaluationSubmission,
     SupportCohort,
 )
-from svc_education.service import term_filter
 
 
 async def create_cohort(
     runtime: ServiceRuntime,
     principal: Principal,
+    *,
     county: str,
-    centre: KnowledgeCentre,
+    knowledge_centre: KnowledgeCentre,
     starts_on: date,
     ends_on: date,
 ) -> SupportCohort:
@@ -55,7 +57,7 @@ async def create_cohort(
         id=uuid.uuid4(),
         county=cohort_county(county),
         term=cohort_term(starts_on, ends_on),
-        knowledge_centre=centre,
+        knowledge_centre=knowledge_centre,
         starts_on=starts_on,
         ends_on=ends_on,
         status=CohortStatus.OPEN,
@@ -70,6 +72,7 @@ async def create_cohort(
 async def add_gathering(
     runtime: ServiceRuntime,
     principal: Principal,
+    *,
     cohort_id: str,
     kind: GatheringKind,
     held_on: date,
@@ -102,7 +105,7 @@ async def add_gathering(
 
 
 async def complete_cohort(
-    runtime: ServiceRuntime, principal: Principal, cohort_id: str
+    runtime: ServiceRuntime, principal: Principal, *, cohort_id: str
 ) -> SupportCohort:
     """Completes an ended cohort; every municipality that took part hears of it."""
     principal.require_directorate()
@@ -125,6 +128,7 @@ async def complete_cohort(
 async def join_cohort(
     runtime: ServiceRuntime,
     principal: Principal,
+    *,
     cohort_id: str,
     municipality: str,
     head_count: int,
@@ -132,9 +136,7 @@ async def join_cohort(
 ) -> CohortParticipation:
     """A service joins with its head count and participants; joining again replaces them."""
     principal.require_authenticated()
-    found = reference.municipality(municipality)
-    if found is None:
-        raise BadUserInput("municipality", f"no municipality has number {municipality.strip()!r}")
+    found = parse_municipality(municipality)
     principal.require_acting_for(found.number)
     async with runtime.unit_of_work() as uow:
         cohort = await _locked_cohort(uow.session, cohort_id)
@@ -206,6 +208,7 @@ async def _replace_participation(
 async def record_evaluations(
     runtime: ServiceRuntime,
     principal: Principal,
+    *,
     cohort_id: str,
     ref: str,
     responses: Sequence[Scores],
@@ -268,7 +271,10 @@ def _response(cohort_id: uuid.UUID, ref: str, scores: Scores) -> EvaluationRespo
 
 async def _locked_cohort(session: AsyncSession, cohort_id: str) -> SupportCohort:
     # Every write to a cohort locks its row first, so joins never race a completion.
-    cohort = await session.get(SupportCohort, _cohort_uuid(cohort_id), with_for_update=True)
+    key = maybe_uuid(cohort_id)
+    cohort = (
+        await session.get(SupportCohort, key, with_for_update=True) if key is not None else None
+    )
     if cohort is None:
         raise NotFound("no cohort has this id")
     return cohort
@@ -305,18 +311,11 @@ def _who(principal: Principal) -> str:
     return str(principal.subject)  # authenticated by then: the audit trail's "who"
 
 
-def _cohort_uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as error:
-        raise NotFound("no cohort has this id") from error
-
-
-# Reads -------------------------------------------------------------------------------------
+# Reads: cohorts and their figures are public, participations the municipalities' own --------
 
 
 async def find_cohorts(
-    runtime: ServiceRuntime, county: str | None, term: str | None
+    runtime: ServiceRuntime, *, county: str | None, term: str | None
 ) -> list[SupportCohort]:
     query = select(SupportCohort).order_by(
         SupportCohort.starts_on, SupportCohort.county, SupportCohort.id
@@ -329,63 +328,46 @@ async def find_cohorts(
         return list(await session.scalars(query))
 
 
-async def cohort(runtime: ServiceRuntime, cohort_id: str) -> SupportCohort | None:
-    try:
-        key = uuid.UUID(cohort_id)
-    except ValueError:
+async def cohort(runtime: ServiceRuntime, *, cohort_id: str) -> SupportCohort | None:
+    key = maybe_uuid(cohort_id)
+    if key is None:
         return None
     async with runtime.sessions() as session:
         return await session.get(SupportCohort, key)
 
 
-async def cohorts_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[SupportCohort | None]:
-    return await one_per_key(runtime.sessions, SupportCohort, SupportCohort.id, ids)
+async def municipality_participations(
+    loaders: Loaders, principal: Principal, *, municipality: str
+) -> list[CohortParticipation]:
+    principal.require_municipality(municipality)
+    return await loaders.load(participations_by_municipality, municipality)
 
 
-async def gatherings_by_cohort(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CohortGathering]]:
-    return await many_per_key(
-        runtime.sessions, CohortGathering, CohortGathering.cohort_id, ids, CohortGathering.held_on
-    )
+async def visible_participations(
+    loaders: Loaders, principal: Principal, *, cohort_id: uuid.UUID
+) -> list[CohortParticipation]:
+    """A cohort's participations of the municipalities the caller may see."""
+    principal.require_authenticated()
+    rows = await loaders.load(participations_by_cohort, cohort_id)
+    return [row for row in rows if principal.may_see_municipality(row.municipality)]
 
 
-async def participations_by_cohort(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CohortParticipation]]:
-    return await many_per_key(
-        runtime.sessions,
-        CohortParticipation,
-        CohortParticipation.cohort_id,
-        ids,
-        CohortParticipation.municipality,
-    )
+# Batch functions for loaders (shared.queries) -----------------------------------------------------
 
 
-async def participations_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[CohortParticipation]]:
-    return await many_per_key(
-        runtime.sessions,
-        CohortParticipation,
-        CohortParticipation.municipality,
-        numbers,
-        CohortParticipation.joined_at,
-    )
-
-
-async def participants_by_participation(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CohortParticipant]]:
-    return await many_per_key(
-        runtime.sessions,
-        CohortParticipant,
-        CohortParticipant.participation_id,
-        ids,
-        CohortParticipant.employee_ref,
-    )
+cohorts_by_id = one_by(SupportCohort, SupportCohort.id)
+gatherings_by_cohort = many_by(
+    CohortGathering, CohortGathering.cohort_id, order_by=CohortGathering.held_on
+)
+participations_by_cohort = many_by(
+    CohortParticipation, CohortParticipation.cohort_id, order_by=CohortParticipation.municipality
+)
+participations_by_municipality = many_by(
+    CohortParticipation, CohortParticipation.municipality, order_by=CohortParticipation.joined_at
+)
+participants_by_participation = many_by(
+    CohortParticipant, CohortParticipant.participation_id, order_by=CohortParticipant.employee_ref
+)
 
 
 async def evaluations_by_cohort(

@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import reference
 from shared.auth import Principal
-from shared.errors import BadUserInput, Forbidden
-from shared.queries import many_per_key
+from shared.errors import Forbidden
+from shared.inputs import parse_county, parse_municipality
+from shared.loaders import Loaders
+from shared.queries import many_by
 from shared.runtime import ServiceRuntime
-from svc_education.domain import EnrolmentStatus
+from svc_education.domain.enrolments import EnrolmentStatus
 from svc_education.domain.workforce import (
     Education,
     Figures,
@@ -50,15 +52,14 @@ class Report:
 async def record_workforce(
     runtime: ServiceRuntime,
     principal: Principal,
+    *,
     municipality: str,
     as_of: date,
     members: Sequence[Member],
 ) -> Workforce:
     """Replaces the municipality's whole list; the same list and date again change nothing."""
     principal.require_authenticated()
-    found = reference.municipality(municipality)
-    if found is None:
-        raise BadUserInput("municipality", f"no municipality has number {municipality.strip()!r}")
+    found = parse_municipality(municipality)
     principal.require_acting_for(found.number)
     check_workforce(as_of, members, datetime.now(UTC).date())
     async with runtime.unit_of_work() as uow:
@@ -117,22 +118,28 @@ def _member(municipality: str, member: Member) -> WorkforceMember:
 
 
 async def workforce_report(
-    runtime: ServiceRuntime, principal: Principal, county: str | None
+    runtime: ServiceRuntime, principal: Principal, *, county: str | None
 ) -> Report:
     """National figures for the directorate; a county's for it and its county governor."""
     principal.require_authenticated()
     if county is None:
         principal.require_directorate()
     else:
-        found = reference.county(county)
-        if found is None:
-            raise BadUserInput("county", f"no county has number {county.strip()!r}")
+        found = parse_county(county)
         if not (principal.is_directorate or found.number in principal.counties):
             raise Forbidden(f"no access to county {found.number}'s workforce figures")
         county = found.number
     numbers = [m.number for m in reference.municipalities(county)]
     records = await workforce_by_municipality(runtime, numbers)
     return Report(county, len(numbers), [r for r in records if r is not None])
+
+
+async def municipality_workforce(
+    loaders: Loaders, principal: Principal, *, municipality: str
+) -> Workforce | None:
+    """A municipality's record: the municipality, its county governor, the directorate."""
+    principal.require_municipality(municipality)
+    return await loaders.load(workforce_by_municipality, municipality)
 
 
 async def workforce_by_municipality(
@@ -193,16 +200,9 @@ async def _completions_since_record(
         )
         .group_by(WorkforceRecord.municipality)
     )
-    return {municipality: (n, credits) for municipality, n, credits in rows}
+    return {municipality: (n, credits or 0) for municipality, n, credits in rows}
 
 
-async def members_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[WorkforceMember]]:
-    return await many_per_key(
-        runtime.sessions,
-        WorkforceMember,
-        WorkforceMember.municipality,
-        numbers,
-        WorkforceMember.employee_ref,
-    )
+members_by_municipality = many_by(
+    WorkforceMember, WorkforceMember.municipality, order_by=WorkforceMember.employee_ref
+)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from shared.subgraph import context_of
+from shared.subgraph import CountyKey, MunicipalityKey, context_of
 from svc_grants.service import reads
 
 if TYPE_CHECKING:
@@ -36,9 +36,7 @@ class GrantEligibility:
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field(
         description="Employer-grant eligibility, learnt from education's enrolment events."
     )
@@ -66,15 +64,7 @@ class Municipality:
         )
         return [GrantApplication.from_row(row) for row in rows]
 
-    @classmethod
-    def resolve_reference(cls, number: str) -> Municipality:
-        return cls(number=number)
-
 
 @strawberry.federation.type(keys=["number"])
-class County:
-    number: str
-
-    @classmethod
-    def resolve_reference(cls, number: str) -> County:
-        return cls(number=number)
+class County(CountyKey):
+    pass

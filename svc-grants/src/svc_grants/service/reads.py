@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
 from shared.inputs import parse_county, parse_uuid
 from shared.loaders import Loaders
-from shared.queries import many_per_key, one_per_key
+from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime
 from svc_grants import domain
 from svc_grants.domain import UNDECIDED, ApplicationStatus, SchemeKind
@@ -60,7 +59,7 @@ async def county_budgets(runtime: ServiceRuntime, *, year: int | None) -> list[C
         query = query.where(GrantScheme.year == year)
     async with runtime.sessions() as session:
         rows = (await session.execute(query)).all()
-    return [CountyBudget(c, y, int(b), int(k), int(p)) for c, y, b, k, p in rows]
+    return [CountyBudget(str(c), y, int(b), int(k), int(p)) for c, y, b, k, p in rows]
 
 
 async def application(
@@ -143,13 +142,10 @@ async def municipality_applications(
     return await loaders.load(applications_by_municipality, municipality)
 
 
-# Batch functions for loaders ------------------------------------------------------------------
+# Batch functions for loaders (shared.queries) -----------------------------------------------------
 
 
-async def schemes_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[GrantScheme | None]:
-    return await one_per_key(runtime.sessions, GrantScheme, GrantScheme.id, ids)
+schemes_by_id = one_by(GrantScheme, GrantScheme.id)
 
 
 async def employer_schemes_by_year(
@@ -166,33 +162,14 @@ async def employer_schemes_by_year(
     return [by_year.get(year) for year in years]
 
 
-async def eligibility_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[Eligibility]]:
-    return await many_per_key(
-        runtime.sessions, Eligibility, Eligibility.municipality, numbers, Eligibility.updated_at
-    )
-
-
-async def applications_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[GrantApplication]]:
-    return await many_per_key(
-        runtime.sessions,
-        GrantApplication,
-        GrantApplication.municipality,
-        numbers,
-        GrantApplication.submitted_at,
-    )
-
-
-async def transitions_by_application(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[GrantApplicationTransition]]:
-    return await many_per_key(
-        runtime.sessions,
-        GrantApplicationTransition,
-        GrantApplicationTransition.application_id,
-        ids,
-        GrantApplicationTransition.id,
-    )
+eligibility_by_municipality = many_by(
+    Eligibility, Eligibility.municipality, order_by=Eligibility.updated_at
+)
+applications_by_municipality = many_by(
+    GrantApplication, GrantApplication.municipality, order_by=GrantApplication.submitted_at
+)
+transitions_by_application = many_by(
+    GrantApplicationTransition,
+    GrantApplicationTransition.application_id,
+    order_by=GrantApplicationTransition.id,
+)

@@ -1,0 +1,139 @@
+// Hive Gateway serving the supergraph composed by compose.mjs (see gateway/README.md).
+// Everything is set from the environment, so the same file serves development and production.
+import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { readFileSync } from "node:fs";
+import { createInlineSigningKeyProvider, defineConfig } from "@graphql-hive/gateway";
+import {
+  bearerToken,
+  bearerTokenOfConnection,
+  maskErrorsButNameUnavailableServices,
+  publishedKeys,
+  useCostLimit,
+  useErrorCodes,
+  useJwtWithCodes,
+  useRequestBodyLimit,
+  useCallerAuthorization,
+  useRequiredClaims,
+  useServiceOnFailedCalls,
+} from "./plugins.ts";
+
+const env = process.env;
+const production = env.ENVIRONMENT === "production";
+
+// Local development only, and the same as DEV_JWT_SECRET in shared/src/shared/settings.py:
+// tokens from `make token` must verify at the router and in every service alike.
+const DEV_JWT_SECRET = "kompetanseloftet-local-development-secret-not-for-production";
+
+function number(name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") {
+    return fallback;
+  }
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new Error(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const value = env[name];
+  return value === undefined || value === "" ? fallback : ["1", "true", "yes"].includes(value);
+}
+
+function signingKeyProvider() {
+  if (env.JWKS_URL) {
+    return publishedKeys(env.JWKS_URL);
+  }
+  const secret = env.JWT_SECRET || DEV_JWT_SECRET;
+  if (production && secret === DEV_JWT_SECRET) {
+    throw new Error("ENVIRONMENT=production needs JWT_SECRET or JWKS_URL, not the dev secret");
+  }
+  return createInlineSigningKeyProvider(secret);
+}
+
+// Only what subgraphs need: the caller's token (they verify it again), the correlation id of
+// the logs and the key that makes a retried mutation harmless.
+const FORWARDED_HEADERS = ["authorization", "x-correlation-id", "idempotency-key"];
+
+export const gatewayConfig = defineConfig({
+  // Read again every pollingInterval, and served when it changed; compose.mjs replaces the
+  // file in one rename, so a half-written supergraph is never read. (Hive's own watcher of a
+  // supergraph path reads the file on every write event, even a half-written one.)
+  supergraph: () => readFileSync(env.GATEWAY_SUPERGRAPH || "supergraph.graphql", "utf8"),
+  pollingInterval: number("GATEWAY_SUPERGRAPH_POLL_MS", 10_000),
+  host: env.GATEWAY_HOST || "127.0.0.1",
+  port: number("GATEWAY_PORT", 4000),
+  healthCheckEndpoint: "/healthz",
+  readinessCheckEndpoint: "/readyz",
+  landingPage: false,
+
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) =>
+      Object.fromEntries(FORWARDED_HEADERS.map((name) => [name, request.headers.get(name)])),
+  },
+  // Hive's request id is our correlation id: taken from the client or made up, then forwarded.
+  requestId: { headerName: "x-correlation-id" },
+
+  graphiql: flag("GATEWAY_GRAPHIQL", !production),
+  disableIntrospection: flag("GATEWAY_INTROSPECTION", !production) ? undefined : {},
+  csrfPrevention: { requestHeaders: ["x-graphql-csrf", "graphql-client-name"] },
+  blockFieldSuggestions: production,
+  maxTokens: number("GATEWAY_MAX_TOKENS", 2000),
+  maxDepth: number("GATEWAY_MAX_DEPTH", 10),
+  upstreamTimeout: number("GATEWAY_SUBGRAPH_TIMEOUT_MS", 10_000),
+  subgraphErrors: { errorCode: false, subgraphNameProp: "service" },
+  maskedErrors: { maskError: maskErrorsButNameUnavailableServices },
+  // A second identical query while the first is in flight shares its answer, but only with
+  // the same caller: the key includes the Authorization header (and nothing else of the headers).
+  inboundInflightRequestDeduplication: {
+    shouldIncludeHeader: (name) => name === "authorization",
+  },
+  prometheus: { metrics: true },
+  // Subscriptions reach the subgraphs over graphql-transport-ws on their own /graphql; clients
+  // subscribe over graphql-transport-ws or SSE at the router's /graphql.
+  transportEntries: {
+    "*.http": {
+      options: {
+        subscriptions: {
+          kind: "ws",
+          location: "/graphql",
+          options: { connectionParams: { authorization: "{context.callerAuthorization}" } },
+        },
+      },
+    },
+  },
+  plugins: () => [
+    useRequestBodyLimit(number("GATEWAY_MAX_BODY_BYTES", 256 * 1024)),
+    useJwtWithCodes({
+      signingKeyProviders: [signingKeyProvider()],
+      tokenLookupLocations: [bearerToken, bearerTokenOfConnection],
+      tokenVerification: {
+        algorithms: [env.JWKS_URL ? "RS256" : "HS256"],
+        ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+        ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
+      },
+      // No token is a public caller: the subgraphs decide what anonymous callers may read.
+      reject: { missingToken: false, invalidToken: true },
+    }),
+    useCallerAuthorization(),
+    useRequiredClaims(["sub", "exp"]),
+    maxAliasesPlugin({ n: number("GATEWAY_MAX_ALIASES", 30) }),
+    // Every object costs 1 and a list multiplies what is below it by its estimated size: the
+    // reference data's counts for municipalities and counties, a handful for other lists. So
+    // counties → municipalities → county → municipalities (≈ 15 · 46 · 46) is refused before
+    // any subgraph is called; every municipality's applications with their histories is not.
+    // The subgraphs enforce the same estimates (shared/src/shared/query_limits.py).
+    useCostLimit({
+      maxCost: number("GATEWAY_MAX_COST", 25_000),
+      listSizes: {
+        "Query.municipalities": 357,
+        "Query.counties": 15,
+        "County.municipalities": 46, // the largest county, Innlandet
+      },
+      defaultListSize: number("GATEWAY_DEFAULT_LIST_SIZE", 5),
+    }),
+    useServiceOnFailedCalls(),
+    useErrorCodes(),
+  ],
+});

@@ -1,0 +1,150 @@
+"""Bounds on what one query may ask a subgraph for, since subgraphs are reachable directly too.
+
+The router refuses the same shapes first (gateway/gateway.config.ts); these are the subgraphs'
+own, a little wider, because the router's `_entities` calls add a level and a list. Cost: every
+object costs 1 and a list multiplies what is below it by its estimated size: what the
+reference data says for municipalities and counties (the router's `_entities` batches hold at
+most every municipality), a handful for any other list. So nesting the big lists (counties →
+municipalities → county → municipalities) is refused before anything runs, while a
+municipality's few applications with their short histories are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+    ValidationRule,
+    get_named_type,
+)
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from shared import reference
+
+MAX_DEPTH = 12
+MAX_ALIASES = 60
+MAX_TOKENS = 4000
+MAX_COST = 25_000
+DEFAULT_LIST_SIZE = 5
+
+
+@cache
+def list_sizes() -> dict[str, int]:
+    """Estimated sizes of the lists that can be long, by `Type.field`."""
+    every_municipality = len(reference.municipalities())
+    largest_county = max(len(reference.municipalities(c.number)) for c in reference.counties())
+    return {
+        "Query.municipalities": every_municipality,
+        "Query._entities": every_municipality,
+        "Query.counties": len(reference.counties()),
+        "County.municipalities": largest_county,
+    }
+
+
+def query_limits() -> list[Callable[[], SchemaExtension]]:
+    """Factories, so each request gets extensions of its own (strawberry's way)."""
+    return [
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules([CostLimit]),
+    ]
+
+
+class CostLimit(ValidationRule):
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+        root = self.context.schema.get_root_type(node.operation)
+        if root is None:
+            return
+        cost = _cost(node.selection_set, root, self.context, {})
+        if cost > MAX_COST:
+            self.report_error(
+                GraphQLError(
+                    f"the query's estimated cost {cost} exceeds the limit of {MAX_COST}",
+                    node,
+                    extensions={"code": "COST_LIMIT_EXCEEDED"},
+                )
+            )
+
+
+Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+
+
+def _composite(type_: GraphQLNamedType | None) -> Composite | None:
+    return type_ if isinstance(type_, Composite) else None
+
+
+def _cost(
+    selection_set: SelectionSetNode,
+    parent: Composite,
+    context: ValidationContext,
+    fragments: dict[str, int],
+) -> int:
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(selection, parent, context, fragments)
+        elif isinstance(selection, InlineFragmentNode):
+            typed = selection.type_condition
+            scope = _composite(context.schema.get_type(typed.name.value)) if typed else parent
+            if scope is not None:
+                total += _cost(selection.selection_set, scope, context, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            total += _fragment_cost(selection.name.value, context, fragments)
+    return total
+
+
+def _field_cost(
+    node: FieldNode,
+    parent: Composite,
+    context: ValidationContext,
+    fragments: dict[str, int],
+) -> int:
+    fields = parent.fields if not isinstance(parent, GraphQLUnionType) else {}
+    field = fields.get(node.name.value)
+    named = _composite(get_named_type(field.type)) if field is not None else None
+    if field is None or named is None:
+        return 0  # a leaf, __typename, or an unknown field that validation reports anyway
+    below = _cost(node.selection_set, named, context, fragments) if node.selection_set else 0
+    return _list_factor(field.type, f"{parent.name}.{node.name.value}") * (1 + below)
+
+
+def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, int]) -> int:
+    if name not in fragments:
+        fragments[name] = 0  # a cycle adds nothing; validation refuses it anyway
+        definition = context.get_fragment(name)
+        if definition is not None:
+            scope = _composite(context.schema.get_type(definition.type_condition.name.value))
+            if scope is not None:
+                fragments[name] = _cost(definition.selection_set, scope, context, fragments)
+    return fragments[name]
+
+
+def _list_factor(type_: GraphQLOutputType, field: str) -> int:
+    factor, size = 1, list_sizes().get(field, DEFAULT_LIST_SIZE)
+    while isinstance(type_, GraphQLList | GraphQLNonNull):
+        if isinstance(type_, GraphQLList):
+            factor, size = factor * size, DEFAULT_LIST_SIZE  # a list of lists: short inner ones
+        type_ = type_.of_type
+    return factor

@@ -1,0 +1,45 @@
+"""A subgraph reached directly refuses what the router would refuse: nested lists, deep
+queries, alias floods; ordinary queries of the real services still run."""
+
+from __future__ import annotations
+
+import pytest
+
+from svc_education.schema import schema as education
+
+
+def errors_of(query: str) -> list[str]:
+    result = education.execute_sync(query)
+    return [error.message for error in result.errors or []]
+
+
+def test_nesting_lists_of_municipalities_is_refused_before_anything_runs() -> None:
+    result = education.execute_sync(
+        "{ counties { municipalities { county { municipalities { name } } } } }"
+    )
+    assert result.data is None
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "COST_LIMIT_EXCEEDED"}
+
+
+def test_the_router_s_entity_calls_for_all_municipalities_stay_within_the_bounds() -> None:
+    query = """query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Municipality { enrolments { id offering { term programme { name } } } } } }"""
+    representations = [{"__typename": "Municipality", "number": "5601"}]
+    result = education.execute_sync(query, variable_values={"r": representations})
+    assert not [e for e in result.errors or [] if "limit" in e.message], result.errors
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        (
+            "{ counties { " + "municipalities { county { " * 6 + "name" + " } }" * 6 + " } }",
+            "depth",
+        ),
+        ("{ " + " ".join(f"a{i}: counties {{ name }}" for i in range(61)) + " }", "aliases"),
+    ],
+    ids=["depth", "aliases"],
+)
+def test_deep_or_alias_flooding_queries_are_refused(query: str, reason: str) -> None:
+    assert any(reason in message.lower() for message in errors_of(query)), errors_of(query)

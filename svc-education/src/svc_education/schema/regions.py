@@ -1,0 +1,94 @@
+"""The County and Municipality entities, which education owns, and finding them.
+
+Every other part of the schema refers to these lazily (`strawberry.lazy`), and this module
+imports the parts whose fields a municipality has.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from shared import reference
+from shared.inputs import existing_county, existing_municipality
+from shared.subgraph import CountyKey, MunicipalityKey, context_of
+from svc_education.schema.enrolments import Enrolment
+from svc_education.schema.support import CohortParticipation
+from svc_education.schema.workforce import WorkforceCompetence
+from svc_education.service import enrolments, support, workforce
+
+
+@strawberry.federation.type(keys=["number"])
+class County(CountyKey):
+    @strawberry.field
+    def name(self) -> str:
+        return existing_county(self.number).name
+
+    @strawberry.field
+    def municipalities(self) -> list[Municipality]:
+        return [Municipality(number=m.number) for m in reference.municipalities(self.number)]
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> County:
+        return cls(number=existing_county(number).number)
+
+
+@strawberry.federation.type(keys=["number"])
+class Municipality(MunicipalityKey):
+    @strawberry.field
+    def name(self) -> str:
+        return existing_municipality(self.number).name
+
+    @strawberry.field
+    def county(self) -> County:
+        return County(number=existing_municipality(self.number).county)
+
+    @strawberry.field(
+        description="Enrolments of the municipality's employees in further education."
+    )
+    async def enrolments(self, info: strawberry.Info) -> list[Enrolment]:
+        ctx = context_of(info)
+        rows = await enrolments.municipality_enrolments(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
+        return [Enrolment.from_row(row) for row in rows]
+
+    @strawberry.field(description="The service's cohorts of the service-support programme.")
+    async def support_programme(self, info: strawberry.Info) -> list[CohortParticipation]:
+        ctx = context_of(info)
+        rows = await support.municipality_participations(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
+        return [CohortParticipation.from_row(row) for row in rows]
+
+    @strawberry.field(description="The recorded workforce; null until the municipality posts it.")
+    async def workforce(self, info: strawberry.Info) -> WorkforceCompetence | None:
+        ctx = context_of(info)
+        found = await workforce.municipality_workforce(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
+        return WorkforceCompetence.of(found) if found else None
+
+    @classmethod
+    def resolve_reference(cls, number: str) -> Municipality:
+        return cls(number=existing_municipality(number).number)
+
+
+@strawberry.type
+class RegionQuery:
+    @strawberry.field(description="Finds a municipality by today's or a pre-2024 number.")
+    def municipality(self, number: str) -> Municipality | None:
+        found = reference.municipality(number)
+        return Municipality(number=found.number) if found else None
+
+    @strawberry.field
+    def municipalities(self, county: str | None = None) -> list[Municipality]:
+        return [Municipality(number=m.number) for m in reference.municipalities(county)]
+
+    @strawberry.field
+    def county(self, number: str) -> County | None:
+        found = reference.county(number)
+        return County(number=found.number) if found else None
+
+    @strawberry.field
+    def counties(self) -> list[County]:
+        return [County(number=c.number) for c in reference.counties()]

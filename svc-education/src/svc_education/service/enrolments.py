@@ -1,0 +1,335 @@
+"""Enrolments: partner institutions register, withdraw and complete them; who may see them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth import Principal
+from shared.contracts.education import (
+    CourseCompleted,
+    EnrolmentPromoted,
+    EnrolmentRegistered,
+    EnrolmentWithdrawn,
+    SeatFreed,
+)
+from shared.errors import BadUserInput, Forbidden, NotFound
+from shared.inputs import maybe_uuid, parse_uuid
+from shared.loaders import Loaders
+from shared.queries import many_by, rows_where_in
+from shared.runtime import ServiceRuntime, UnitOfWork
+from svc_education.domain.checks import RowRejected
+from svc_education.domain.enrolments import (
+    MAX_BATCH,
+    CompletionRow,
+    EnrolmentRow,
+    EnrolmentStatus,
+    RowOutcome,
+    check_references,
+    complete,
+    current_municipality,
+    give_freed_seat,
+    place,
+    withdraw,
+    withdrawal_reason,
+)
+from svc_education.models import Enrolment, Offering
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    external_ref: str
+    outcome: RowOutcome
+    enrolment: Enrolment | None = None
+    field: str | None = None
+    reason: str | None = None
+
+
+async def register_enrolments(
+    runtime: ServiceRuntime, principal: Principal, *, rows: Sequence[EnrolmentRow]
+) -> list[RowResult]:
+    """One result per row, in input order; a bad row never rejects the good ones."""
+    institution = principal.require_institution()
+    if len(rows) > MAX_BATCH:
+        raise BadUserInput("input", f"at most {MAX_BATCH} enrolments per call")
+    async with runtime.unit_of_work() as uow:
+        batch = await _Batch.load(uow.session, institution, rows)
+        results = [_register_row(uow, batch, principal, row) for row in rows]
+    return results
+
+
+@dataclass
+class _Batch:
+    """What a batch needs from the database, loaded in a few queries, offerings locked."""
+
+    institution: str
+    known: dict[str, Enrolment]
+    offerings: dict[uuid.UUID, Offering]
+    active_terms: set[tuple[str, str]]
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, institution: str, rows: Sequence[EnrolmentRow]
+    ) -> _Batch:
+        ids = {i for i in (maybe_uuid(row.offering_id) for row in rows) if i is not None}
+        # Locked first, in id order (PostgreSQL FOR UPDATE): concurrent batches on one offering
+        # run one after the other, so seats are never oversold and a retried batch still in
+        # flight finds the first one's rows: a replay, not a rejection or a constraint failure.
+        offerings = {
+            o.id: o
+            for o in (
+                await session.scalars(
+                    select(Offering)
+                    .where(Offering.id.in_(ids))
+                    .order_by(Offering.id)
+                    .with_for_update()
+                )
+            )
+        }
+        foreign = sorted({o.institution_id for o in offerings.values()} - {institution})
+        if foreign:
+            raise Forbidden(f"institution {institution} may only post to its own offerings")
+        refs = {row.external_ref for row in rows}
+        known = {
+            e.external_ref: e
+            for e in await rows_where_in(
+                session,
+                Enrolment,
+                Enrolment.external_ref,
+                refs,
+                Enrolment.institution_id == institution,
+            )
+        }
+        employees = {row.employee_ref for row in rows}
+        active = await rows_where_in(
+            session,
+            Enrolment,
+            Enrolment.employee_ref,
+            employees,
+            Enrolment.institution_id == institution,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+        )
+        return cls(institution, known, offerings, {(e.employee_ref, e.term) for e in active})
+
+    def offering(self, offering_id: str) -> Offering:
+        key = maybe_uuid(offering_id)
+        found = self.offerings.get(key) if key is not None else None
+        if found is None:
+            raise RowRejected("offeringId", "no offering has this id")
+        return found
+
+
+def _register_row(
+    uow: UnitOfWork, batch: _Batch, principal: Principal, row: EnrolmentRow
+) -> RowResult:
+    known = batch.known.get(row.external_ref)
+    if known is not None:
+        return RowResult(row.external_ref, RowOutcome.REPLAYED, known)
+    try:
+        check_references(row)
+        offering = batch.offering(row.offering_id)
+        municipality = current_municipality(row.municipality)
+        status = place(offering, (row.employee_ref, offering.term) in batch.active_terms)
+    except RowRejected as error:
+        return RowResult(
+            row.external_ref, RowOutcome.REJECTED, field=error.field, reason=error.reason
+        )
+    enrolment = Enrolment(
+        id=uuid.uuid4(),
+        offering_id=offering.id,
+        institution_id=batch.institution,
+        external_ref=row.external_ref,
+        employee_ref=row.employee_ref,
+        municipality=municipality,
+        term=offering.term,
+        role=row.role,
+        status=status,
+        registered_at=datetime.now(UTC),
+        registered_by=principal.subject or batch.institution,
+    )
+    uow.session.add(enrolment)
+    batch.known[row.external_ref] = enrolment
+    if status is EnrolmentStatus.ACTIVE:
+        batch.active_terms.add((row.employee_ref, offering.term))
+    uow.emit(_registered(enrolment, offering), municipality=municipality)
+    outcome = RowOutcome.ACCEPTED if status is EnrolmentStatus.ACTIVE else RowOutcome.WAITLISTED
+    return RowResult(row.external_ref, outcome, enrolment)
+
+
+def _registered(enrolment: Enrolment, offering: Offering) -> EnrolmentRegistered:
+    return EnrolmentRegistered(
+        enrolment_id=enrolment.id,
+        offering_id=offering.id,
+        programme_id=offering.programme_id,
+        institution_id=enrolment.institution_id,
+        term=enrolment.term,
+        municipality=enrolment.municipality,
+        employee_ref=enrolment.employee_ref,
+        external_ref=enrolment.external_ref,
+        role=enrolment.role,
+        status=enrolment.status,
+    )
+
+
+async def withdraw_enrolment(
+    runtime: ServiceRuntime, principal: Principal, *, enrolment_id: str, reason: str
+) -> Enrolment:
+    """Withdraws an enrolment; a freed seat goes to the first on the waiting list."""
+    institution = principal.require_institution()
+    reason = withdrawal_reason(reason)
+    async with runtime.unit_of_work() as uow:
+        enrolment = await _own_enrolment(uow.session, institution, parse_uuid(enrolment_id, "id"))
+        # Offering first, the lock order of registration, so the two never deadlock.
+        offering = await uow.session.get_one(Offering, enrolment.offering_id, with_for_update=True)
+        await uow.session.refresh(enrolment, with_for_update=True)
+        previous = withdraw(enrolment, offering)
+        enrolment.withdrawn_at = datetime.now(UTC)
+        enrolment.withdrawn_by = principal.subject or institution
+        enrolment.withdrawal_reason = reason
+        uow.emit(
+            EnrolmentWithdrawn(
+                enrolment_id=enrolment.id,
+                offering_id=offering.id,
+                municipality=enrolment.municipality,
+                previous_status=previous,
+                reason=reason,
+            ),
+            municipality=enrolment.municipality,
+        )
+        if previous is EnrolmentStatus.ACTIVE:
+            await _give_freed_seat(uow, offering, enrolment.municipality)
+    return enrolment
+
+
+async def _own_enrolment(
+    session: AsyncSession, institution: str, enrolment_id: uuid.UUID
+) -> Enrolment:
+    enrolment = await session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.institution_id != institution:
+        raise NotFound("no enrolment of this institution has this id")
+    return enrolment
+
+
+async def _give_freed_seat(uow: UnitOfWork, offering: Offering, municipality: str) -> None:
+    waiting = list(
+        await uow.session.scalars(
+            select(Enrolment)
+            .where(
+                Enrolment.offering_id == offering.id,
+                Enrolment.status == EnrolmentStatus.WAITLISTED,
+            )
+            .order_by(Enrolment.registered_at, Enrolment.id)
+        )
+    )
+    active = await uow.session.scalars(
+        select(Enrolment.employee_ref).where(
+            Enrolment.institution_id == offering.institution_id,
+            Enrolment.term == offering.term,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            Enrolment.employee_ref.in_({w.employee_ref for w in waiting}),
+        )
+    )
+    promoted = give_freed_seat(offering, waiting, set(active))
+    if promoted is None:
+        uow.emit(
+            SeatFreed(
+                offering_id=offering.id, seats=offering.seats, seats_taken=offering.seats_taken
+            ),
+            municipality=municipality,
+        )
+        return
+    uow.emit(
+        EnrolmentPromoted(
+            enrolment_id=promoted.id, offering_id=offering.id, municipality=promoted.municipality
+        ),
+        municipality=promoted.municipality,
+    )
+
+
+async def record_completions(
+    runtime: ServiceRuntime, principal: Principal, *, rows: Sequence[CompletionRow]
+) -> list[RowResult]:
+    """Credits earned per enrolment; one result per row, in order. Same credits again: replay."""
+    institution = principal.require_institution()
+    if len(rows) > MAX_BATCH:
+        raise BadUserInput("input", f"at most {MAX_BATCH} completions per call")
+    async with runtime.unit_of_work() as uow:
+        ids = {i for i in (maybe_uuid(row.enrolment_id) for row in rows) if i is not None}
+        enrolments = {
+            e.id: e
+            for e in await rows_where_in(
+                uow.session, Enrolment, Enrolment.id, ids, Enrolment.institution_id == institution
+            )
+        }
+        today = datetime.now(UTC).date()
+        results = [_complete_row(uow, enrolments, row, today) for row in rows]
+    return results
+
+
+def _complete_row(
+    uow: UnitOfWork, enrolments: dict[uuid.UUID, Enrolment], row: CompletionRow, today: date
+) -> RowResult:
+    key = maybe_uuid(row.enrolment_id)
+    enrolment = enrolments.get(key) if key is not None else None
+    if enrolment is None:
+        return RowResult(
+            row.enrolment_id,
+            RowOutcome.REJECTED,
+            field="enrolmentId",
+            reason="no enrolment of this institution has this id",
+        )
+    ref = enrolment.external_ref
+    try:
+        if not complete(enrolment, row, today):
+            return RowResult(ref, RowOutcome.REPLAYED, enrolment)
+    except RowRejected as error:
+        return RowResult(ref, RowOutcome.REJECTED, enrolment, error.field, error.reason)
+    uow.emit(
+        CourseCompleted(
+            enrolment_id=enrolment.id,
+            municipality=enrolment.municipality,
+            credits=row.credits,
+            completed_on=row.completed_on,
+        ),
+        municipality=enrolment.municipality,
+    )
+    return RowResult(ref, RowOutcome.ACCEPTED, enrolment)
+
+
+# Reads: a municipality's enrolments are its own, its county governor's and the directorate's;
+# an institution sees the ones it posted itself. -------------------------------------------------
+
+
+async def enrolment(
+    runtime: ServiceRuntime, principal: Principal, *, enrolment_id: str
+) -> Enrolment:
+    async with runtime.sessions() as session:
+        found = await session.get(Enrolment, parse_uuid(enrolment_id, "id"))
+    if found is None or not (
+        principal.may_see_municipality(found.municipality)
+        or found.institution_id in principal.institutions
+    ):
+        raise NotFound("no enrolment has this id")
+    return found
+
+
+async def municipality_enrolments(
+    loaders: Loaders, principal: Principal, *, municipality: str
+) -> list[Enrolment]:
+    principal.require_authenticated()
+    rows = await loaders.load(enrolments_by_municipality, municipality)
+    if principal.may_see_municipality(municipality):
+        return rows
+    if principal.institutions:
+        return [row for row in rows if row.institution_id in principal.institutions]
+    raise Forbidden(f"no access to municipality {municipality}'s enrolments")
+
+
+enrolments_by_municipality = many_by(
+    Enrolment, Enrolment.municipality, order_by=Enrolment.registered_at
+)
