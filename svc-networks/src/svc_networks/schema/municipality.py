@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from shared.subgraph import context_of
+from shared.subgraph import CountyKey, MunicipalityKey, context_of
 from svc_networks.service import reads
 
 if TYPE_CHECKING:
@@ -20,9 +20,7 @@ _PROJECTS = "svc_networks.schema.projects"
 
 
 @strawberry.federation.type(keys=["number"])
-class Municipality:
-    number: str
-
+class Municipality(MunicipalityKey):
     @strawberry.field(description="The learning network the municipality takes part in today.")
     async def learning_network(
         self, info: strawberry.Info
@@ -69,15 +67,7 @@ class Municipality:
         row = await reads.municipality_risk(ctx.loaders, ctx.principal, municipality=self.number)
         return RiskAssessment.from_row(row) if row else None
 
-    @classmethod
-    def resolve_reference(cls, number: str) -> Municipality:
-        return cls(number=number)
-
 
 @strawberry.federation.type(keys=["number"])
-class County:
-    number: str
-
-    @classmethod
-    def resolve_reference(cls, number: str) -> County:
-        return cls(number=number)
+class County(CountyKey):
+    """Referenced by a network; networks adds no fields to it."""

@@ -15,7 +15,7 @@ from shared import reference
 from shared.auth import Principal
 from shared.inputs import parse_county
 from shared.loaders import Loaders
-from shared.queries import many_per_key, one_per_key, rows_where_in
+from shared.queries import many_by, many_per_key, one_by, rows_where_in
 from shared.runtime import ServiceRuntime
 from svc_networks.domain import plans
 from svc_networks.domain.dialogue import RiskLevel
@@ -124,67 +124,28 @@ async def governor_overview(
 # Batch functions for loaders ------------------------------------------------------------------
 
 
-async def networks_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[LearningNetwork | None]:
-    return await one_per_key(runtime.sessions, LearningNetwork, LearningNetwork.id, ids)
-
-
-async def members_by_network(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[NetworkMember]]:
-    """Every membership, past ones too, in the order they began."""
-    return await many_per_key(
-        runtime.sessions, NetworkMember, NetworkMember.network_id, ids, NetworkMember.joined_on
-    )
-
-
-async def plans_by_network(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[CompetencePlan]]:
-    """Every version, oldest first."""
-    return await many_per_key(
-        runtime.sessions, CompetencePlan, CompetencePlan.network_id, ids, CompetencePlan.version
-    )
-
-
-async def plans_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[CompetencePlan | None]:
-    return await one_per_key(runtime.sessions, CompetencePlan, CompetencePlan.id, ids)
-
-
-async def approvals_by_plan(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[PlanApproval]]:
-    return await many_per_key(
-        runtime.sessions, PlanApproval, PlanApproval.plan_id, ids, PlanApproval.municipality
-    )
-
-
-async def projects_by_network(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[DevelopmentProject]]:
-    return await many_per_key(
-        runtime.sessions,
-        DevelopmentProject,
-        DevelopmentProject.network_id,
-        ids,
-        DevelopmentProject.proposed_on,
-    )
-
-
-async def participants_by_project(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[list[ProjectMunicipality]]:
-    """Each project's municipalities, lead first."""
-    return await many_per_key(
-        runtime.sessions,
-        ProjectMunicipality,
-        ProjectMunicipality.project_id,
-        ids,
-        ProjectMunicipality.position,
-    )
+networks_by_id = one_by(LearningNetwork, LearningNetwork.id)
+plans_by_id = one_by(CompetencePlan, CompetencePlan.id)
+projects_by_id = one_by(DevelopmentProject, DevelopmentProject.id)
+# Every membership, past ones too, in the order they began.
+members_by_network = many_by(
+    NetworkMember, NetworkMember.network_id, order_by=NetworkMember.joined_on
+)
+# Every version, oldest first.
+plans_by_network = many_by(
+    CompetencePlan, CompetencePlan.network_id, order_by=CompetencePlan.version
+)
+approvals_by_plan = many_by(PlanApproval, PlanApproval.plan_id, order_by=PlanApproval.municipality)
+projects_by_network = many_by(
+    DevelopmentProject, DevelopmentProject.network_id, order_by=DevelopmentProject.proposed_on
+)
+# Each project's municipalities, lead first.
+participants_by_project = many_by(
+    ProjectMunicipality, ProjectMunicipality.project_id, order_by=ProjectMunicipality.position
+)
+meetings_by_municipality = many_by(
+    DialogueMeeting, DialogueMeeting.municipality, order_by=DialogueMeeting.held_on
+)
 
 
 async def cost_lines_by_project(
@@ -236,18 +197,6 @@ async def projects_by_municipality(
     return [sorted(grouped[n], key=lambda p: (p.proposed_on, str(p.id))) for n in numbers]
 
 
-async def meetings_by_municipality(
-    runtime: ServiceRuntime, numbers: Sequence[str]
-) -> list[list[DialogueMeeting]]:
-    return await many_per_key(
-        runtime.sessions,
-        DialogueMeeting,
-        DialogueMeeting.municipality,
-        numbers,
-        DialogueMeeting.held_on,
-    )
-
-
 async def latest_risk_by_municipality(
     runtime: ServiceRuntime, numbers: Sequence[str]
 ) -> list[RiskAssessment | None]:
@@ -258,9 +207,3 @@ async def latest_risk_by_municipality(
     for row in sorted(rows, key=lambda r: (r.assessed_on, r.recorded_at)):
         latest[row.municipality] = row
     return [latest.get(n) for n in numbers]
-
-
-async def projects_by_id(
-    runtime: ServiceRuntime, ids: Sequence[uuid.UUID]
-) -> list[DevelopmentProject | None]:
-    return await one_per_key(runtime.sessions, DevelopmentProject, DevelopmentProject.id, ids)
