@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from shared.errors import BadUserInput
@@ -25,7 +27,7 @@ def test_text_is_trimmed_and_bounded() -> None:
         (lambda: text_list(["a", ""], "title", max_length=5, max_items=2), "must not be empty"),
     ],
 )
-def test_bad_text_names_the_field(call, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_text_names_the_field(call: Callable[[], object], reason: str) -> None:
     with pytest.raises(BadUserInput) as raised:
         call()
     assert (raised.value.field, raised.value.reason) == ("title", reason)
