@@ -3,8 +3,8 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from shared.auth import ANONYMOUS, issue_token, principal_from_header
-from shared.errors import Unauthenticated
+from shared.auth import ANONYMOUS, Principal, issue_token, principal_from_header
+from shared.errors import Forbidden, Unauthenticated
 from shared.settings import AuthSettings
 
 SETTINGS = AuthSettings()
@@ -55,3 +55,28 @@ def test_a_governor_office_acts_for_every_county_it_serves() -> None:
     assert principal.may_see_municipality("5601")  # Alta, Finnmark
     assert principal.may_see_municipality("5501")  # Tromsø, Troms
     assert not principal.may_see_municipality("1103")  # Stavanger, Rogaland
+
+
+def test_acting_as_county_governor_is_one_shared_rule() -> None:
+    rogaland = Principal(subject="x", roles=frozenset({"governor:rogaland"}))
+    assert rogaland.require_governor_of("11") == "governor:rogaland"
+    assert Principal(subject="x", roles=frozenset({"county:11"})).require_governor_of("11") == (
+        "county:11"
+    )
+    directorate = Principal(subject="x", roles=frozenset({"directorate"}))
+    assert directorate.require_governor_of("11") == "directorate"
+    with pytest.raises(Forbidden, match="county 11"):
+        directorate.require_governor_of("11", or_directorate=False)
+    with pytest.raises(Forbidden, match="county 11"):
+        Principal(subject="x", roles=frozenset({"governor:troms-finnmark"})).require_governor_of(
+            "11"
+        )
+    with pytest.raises(Unauthenticated):
+        ANONYMOUS.require_governor_of("11")
+
+
+def test_only_the_municipality_itself_acts_for_itself() -> None:
+    Principal(subject="x", roles=frozenset({"municipality:1103"})).require_itself("1103")
+    for roles in ({"municipality:1108"}, {"directorate"}, {"governor:rogaland"}):
+        with pytest.raises(Forbidden, match="1103"):
+            Principal(subject="x", roles=frozenset(roles)).require_itself("1103")

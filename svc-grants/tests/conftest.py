@@ -18,6 +18,7 @@ from shared.contracts.networks import (
     PLANS_TOPIC,
     PROJECTS_TOPIC,
     CompetencePlanInForce,
+    CompetencePlanWithdrawn,
     DevelopmentProjectProposed,
 )
 from shared.events import Contract, parse_event
@@ -137,9 +138,10 @@ class Grants:
         )
         await self.deliver(ENROLMENTS_TOPIC, payload, municipality)
 
-    async def plan(self, municipalities: list[str], network_id: uuid.UUID) -> None:
+    async def plan(self, municipalities: list[str], network_id: uuid.UUID) -> uuid.UUID:
+        plan_id = uuid.uuid4()
         payload = CompetencePlanInForce(
-            plan_id=uuid.uuid4(),
+            plan_id=plan_id,
             network_id=network_id,
             county="11",
             title="Kompetanseplan Rogaland",
@@ -147,6 +149,17 @@ class Grants:
             in_force_on=date(2018, 9, 1),
         )
         await self.deliver(PLANS_TOPIC, payload, municipalities[0])
+        return plan_id
+
+    async def withdraw_plan(self, plan_id: uuid.UUID, network_id: uuid.UUID) -> None:
+        payload = CompetencePlanWithdrawn(
+            plan_id=plan_id,
+            network_id=network_id,
+            county="11",
+            reason="municipality 1108 joined the network",
+            withdrawn_on=date(2018, 11, 1),
+        )
+        await self.deliver(PLANS_TOPIC, payload, "1103")
 
     async def project(
         self,

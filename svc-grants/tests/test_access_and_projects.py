@@ -142,6 +142,15 @@ async def test_the_county_governor_decides_its_own_countys_project_funds_only(gr
     assert settled["settleGrantApplication"]["status"] == "SETTLED"
 
 
+async def test_a_governor_office_decides_the_project_funds_of_a_county_it_serves(grants) -> None:
+    app = await project_application(grants, [STAVANGER, SANDNES])
+    decision = {"id": app["id"], "input": {"outcome": "APPROVE", "reason": "ok"}}
+    refused = await grants.error(grants.DECIDE, decision, ["governor:troms-finnmark"])
+    assert refused["code"] == "NOT_FOUND"  # another office does not even see it
+    decided = await grants.decide(app["id"], roles=["governor:rogaland"])
+    assert (decided["status"], decided["history"][-1]["role"]) == ("APPROVED", "governor:rogaland")
+
+
 # Development projects ---------------------------------------------------------------------------
 
 
@@ -166,6 +175,20 @@ async def test_project_funds_need_a_plan_of_every_participant_and_a_partner(gran
     await grants.plan([STAVANGER, SANDNES], network_id)
     app = await grants.submit(scheme_id, municipality=STAVANGER, projectId=unanchored)
     assert (app["status"], app["priority"]) == ("SUBMITTED", 2)
+
+
+async def test_a_withdrawn_plan_takes_no_new_applications(grants) -> None:
+    scheme_id = await grants.project_scheme(ROGALAND)
+    network_id = uuid.uuid4()
+    plan_id = await grants.plan([STAVANGER], network_id)
+    first = await grants.project([STAVANGER], network_id)
+    applied = await grants.submit(scheme_id, municipality=STAVANGER, projectId=first)
+    await grants.withdraw_plan(plan_id, network_id)
+    second = await grants.project([STAVANGER], network_id)
+    fields = grants.application(scheme_id, municipality=STAVANGER, projectId=second)
+    error = await grants.error(grants.SUBMIT, {"input": fields}, DIRECTORATE)
+    assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "projectId")
+    assert (await grants.one(applied["id"]))["status"] == "SUBMITTED"  # made before: it stands
 
 
 async def test_project_funds_come_from_the_projects_county(grants) -> None:

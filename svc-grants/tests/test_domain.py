@@ -405,6 +405,26 @@ def test_a_municipality_applies_for_itself(
         assert submitter_role(principal, municipality) == role
 
 
+def _as(*roles: str) -> Principal:
+    return Principal(subject="someone", roles=frozenset(roles))
+
+
 def test_who_administers_a_scheme() -> None:
-    assert administrator_role(SchemeKind.EMPLOYER_FURTHER_EDUCATION, None) == "directorate"
-    assert administrator_role(SchemeKind.DEVELOPMENT_PROJECT, "11") == "county:11"
+    employer, project = SchemeKind.EMPLOYER_FURTHER_EDUCATION, SchemeKind.DEVELOPMENT_PROJECT
+    assert administrator_role(_as("directorate"), employer, None) == "directorate"
+    assert administrator_role(_as("county:11"), project, "11") == "county:11"
+    for principal, kind, county in (
+        (_as("county:11"), employer, None),
+        (_as("directorate"), project, "11"),  # project funds are the county governor's alone
+        (_as("county:46"), project, "11"),
+    ):
+        with pytest.raises(Forbidden):
+            administrator_role(principal, kind, county)
+
+
+def test_a_governor_office_decides_project_funds_of_the_counties_it_serves() -> None:
+    """The shared rule: governor:rogaland serves county 11; troms-finnmark serves 55 and 56."""
+    project = SchemeKind.DEVELOPMENT_PROJECT
+    assert administrator_role(_as("governor:rogaland"), project, "11") == "governor:rogaland"
+    with pytest.raises(Forbidden, match="county 11"):
+        administrator_role(_as("governor:troms-finnmark"), project, "11")

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from localinfra.demo_guidance import load_guidance_demo
+from localinfra.demo_networks import load_network_demo
 from shared.auth import issue_token
 from shared.settings import AuthSettings
 
@@ -123,6 +124,7 @@ def load_demo_data(gateway_url: str, settings: AuthSettings | None = None) -> di
     enrolled = sum(_enrol(client, offerings, *row) for row in ENROLMENTS)
     schemes = _schemes(client)
     joined = _support_cohort(client)
+    load_network_demo(client)
     return {
         "offerings": len(offerings),
         "enrolments": enrolled,

@@ -62,6 +62,9 @@ class Process:
             time.sleep(0.2)
         raise TimeoutError(f"{self.name} not ready in {timeout} s:\n{self.log_tail()}")
 
+    def exited(self) -> bool:
+        return self.popen is not None and self.popen.poll() is not None
+
     def stop(self, timeout: float = 20) -> None:
         if self.popen is None or self.popen.poll() is not None:
             return

@@ -2,20 +2,20 @@
 
 Embedded default: SQLite files under .data/ and a local KRaft broker on 127.0.0.1:9092.
 `KAFKA_BOOTSTRAP_SERVERS` and `<SERVICE>_DATABASE_URL` point at real infrastructure instead;
-`<SERVICE>_PORT` / `GATEWAY_PORT` move the processes. Ctrl-C stops everything cleanly.
+`<SERVICE>_PORT` / `GATEWAY_PORT` move the processes. A process that crashes is restarted with
+a backoff while the others run; Ctrl-C (or SIGTERM, any number of times) stops everything cleanly.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-import threading
 import time
 from pathlib import Path
 
 from localinfra.demo import load_demo_data
 from localinfra.kafka import LocalKafka
-from localinfra.platform import SERVICES, Platform, build_platform
+from localinfra.platform import SERVICES, build_platform
+from localinfra.supervise import StopSignals, Supervisor, supervise_until_stopped
 from shared.topology import GATEWAY_PORT
 
 DATA = Path(".data")
@@ -30,9 +30,8 @@ SAMPLE_QUERY = """{
 
 
 def run_platform() -> None:
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    stop = StopSignals()
+    stop.install()
     kafka = _local_kafka()
     try:
         bootstrap = kafka.bootstrap_servers if kafka else os.environ["KAFKA_BOOTSTRAP_SERVERS"]
@@ -46,8 +45,7 @@ def run_platform() -> None:
             platform.start()
             loaded = load_demo_data(platform.gateway_url)
             _announce(platform.gateway_url, loaded)
-            while not stop.is_set() and not _any_exited(platform):
-                stop.wait(1)
+            supervise_until_stopped(Supervisor(list(platform.processes.values())), stop)
         finally:
             print("\nStopping the platform...", flush=True)
             platform.stop()
@@ -82,14 +80,6 @@ def _ports() -> dict[str, int]:
     }
     ports["gateway"] = int(os.environ.get("GATEWAY_PORT", GATEWAY_PORT))
     return ports
-
-
-def _any_exited(platform: Platform) -> bool:
-    for process in platform.processes.values():
-        if process.popen is not None and process.popen.poll() is not None:
-            print(f"{process.name} exited; its log:\n{process.log_tail()}", flush=True)
-            return True
-    return False
 
 
 def _announce(gateway_url: str, loaded: dict[str, int]) -> None:

@@ -102,6 +102,35 @@ class Principal:
         if not (self.is_directorate or municipality in self.municipalities):
             raise Forbidden(f"only municipality {municipality} itself may do this")
 
+    def governor_role_for(self, county: str) -> str | None:
+        """The role in which this principal acts as county governor for `county`, if any:
+        `county:<nr>` itself, or the `governor:<office>` whose office serves the county."""
+        if f"county:{county}" in self.roles:
+            return f"county:{county}"
+        offices = sorted(self.scoped("governor"))
+        return next(
+            (f"governor:{o}" for o in offices if county in governors.counties_served(o)), None
+        )
+
+    def require_governor_of(self, county: str, *, or_directorate: bool = True) -> str:
+        """County-governor actions: that county's governor (or the directorate, unless the rule
+        is the governor's alone). Returns the role acted in, for the audit trail."""
+        self.require_authenticated()
+        role = self.governor_role_for(county)
+        if role is not None:
+            return role
+        if or_directorate and self.is_directorate:
+            return "directorate"
+        who = "the directorate or " if or_directorate else ""
+        raise Forbidden(f"only {who}the governor of county {county} may do this")
+
+    def require_itself(self, municipality: str) -> None:
+        """What only the municipality itself may do (its own approval, its self-assessment):
+        neither the directorate nor its county governor acts for it here."""
+        self.require_authenticated()
+        if municipality not in self.municipalities:
+            raise Forbidden(f"only municipality {municipality} itself may do this")
+
     def require_municipality(self, number: str) -> None:
         self.require_authenticated()
         if not self.may_see_municipality(number):

@@ -1,4 +1,4 @@
-"""Parsers for what clients send: county and municipality numbers, and ids.
+"""Parsers for what clients send: county and municipality numbers, ids and free text.
 
 A bad value is BAD_USER_INPUT naming the field; the wording of "no such number" lives here only,
 so every service answers alike. Numbers from before the 2020 and 2024 reforms are accepted and
@@ -67,6 +67,33 @@ def maybe_uuid(value: object) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def required_text(value: str, field: str, max_length: int) -> str:
+    """Trimmed text of 1 to `max_length` characters. NUL is refused here, since PostgreSQL
+    refuses it in text while SQLite stores it."""
+    text = value.strip()
+    if not text:
+        raise BadUserInput(field, "must not be empty")
+    if len(text) > max_length:
+        raise BadUserInput(field, f"at most {max_length} characters")
+    if "\x00" in text:
+        raise BadUserInput(field, "must not contain NUL characters")
+    return text
+
+
+def optional_text(value: str | None, field: str, max_length: int) -> str | None:
+    """None for no text or only blanks; else `required_text`."""
+    if value is None or not value.strip():
+        return None
+    return required_text(value, field, max_length)
+
+
+def text_list(values: list[str], field: str, *, max_length: int, max_items: int) -> list[str]:
+    """At most `max_items` texts, each `required_text`; repeats dropped, first order kept."""
+    if len(values) > max_items:
+        raise BadUserInput(field, f"at most {max_items} entries")
+    return list(dict.fromkeys(required_text(v, field, max_length) for v in values))
 
 
 def _shown(number: str) -> str:

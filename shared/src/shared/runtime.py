@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.db import WRITE_TRANSACTION, SessionFactory, create_engine, session_factory
 from shared.events import Contract, Envelope, ReceivedEvent, new_event
+from shared.idempotency import mark_committed
 from shared.inbox import claim, recorded
 from shared.live import LiveFeed
 from shared.messaging import create_broker, subscribe
@@ -48,7 +49,10 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 await add_to_outbox(self.session, self._runtime.outbox, *self._events)
+                idempotency_claim = await mark_committed(self.session)
                 await self.session.commit()
+                if idempotency_claim is not None:
+                    idempotency_claim.committed = True
                 if self._events:
                     self._runtime.relay.wake()
             else:
@@ -95,6 +99,11 @@ class ServiceRuntime:
     @property
     def inbox(self) -> Table:
         return self.metadata.tables["inbox"]
+
+    @property
+    def idempotency(self) -> Table | None:
+        """The table of claimed `Idempotency-Key`s, where the service has one."""
+        return self.metadata.tables.get("idempotency_keys")
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self)

@@ -26,6 +26,8 @@ from strawberry.subscriptions import (
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import DomainError
+from shared.idempotency import HEADER as IDEMPOTENCY_HEADER
+from shared.idempotency import IdempotentMutations
 from shared.loaders import Loaders
 from shared.query_limits import query_limits
 from shared.runtime import ServiceRuntime
@@ -35,8 +37,14 @@ FEDERATION_VERSION: Final = "2.7"
 
 
 class ServiceContext:
-    def __init__(self, runtime: ServiceRuntime, authorization: str | None) -> None:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        authorization: str | None,
+        idempotency_key: str | None = None,
+    ) -> None:
         self.runtime = runtime
+        self.idempotency_key = idempotency_key  # the request's header (shared.idempotency)
         self.loaders = Loaders(runtime)
         self._authorization = authorization
         # A WebSocket's `connection_init` payload, set by strawberry (browsers cannot send headers).
@@ -119,7 +127,7 @@ def federation_schema(
         subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking, *query_limits()],
+        extensions=[_masking, *query_limits(), IdempotentMutations],
     )
 
 
@@ -141,4 +149,7 @@ class SubgraphApp(GraphQL[ServiceContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> ServiceContext:
-        return ServiceContext(self.runtime, request.headers.get("authorization"))
+        headers = request.headers
+        return ServiceContext(
+            self.runtime, headers.get("authorization"), headers.get(IDEMPOTENCY_HEADER)
+        )

@@ -12,7 +12,8 @@ def main(argv: list[str]) -> int:
     roles = [role for arg in argv for role in arg.split(",") if role]
     if not roles:
         print(
-            "usage: make token ROLE=<directorate|county:NN|municipality:NNNN|institution:ID>",
+            "usage: make token "
+            "ROLE=<directorate|governor:OFFICE|county:NN|municipality:NNNN|institution:ID>",
             file=sys.stderr,
         )
         return 2

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from shared import inputs
 from shared.auth import Principal
 from shared.errors import BadUserInput, Conflict, Forbidden
 from shared.inputs import parse_county
@@ -265,11 +266,7 @@ def enrolment_withdrawn(app: Application, budget: Budget) -> Change | None:
 
 
 def required_text(value: str, field: str) -> str:
-    if not value.strip():
-        raise BadUserInput(field, "must not be empty")
-    if len(value) > MAX_TEXT:
-        raise BadUserInput(field, f"at most {MAX_TEXT} characters")
-    return value.strip()
+    return inputs.required_text(value, field, MAX_TEXT)
 
 
 def requested_amount(amount_ore: int, limit_ore: int) -> int:
@@ -360,11 +357,14 @@ def submitter_role(principal: Principal, municipality: str) -> str:
     raise Forbidden(f"no access to municipality {municipality}'s applications")
 
 
-def administrator_role(kind: str, county: str | None) -> str:
-    """The directorate decides employer grants; a county governor its county's project funds."""
+def administrator_role(principal: Principal, kind: str, county: str | None) -> str:
+    """The role the principal administers a scheme's applications in, else FORBIDDEN: the
+    directorate decides employer grants; a county governor (`county:<nr>` or the office serving
+    the county) its county's project funds, and the directorate does not."""
     if kind == SchemeKind.EMPLOYER_FURTHER_EDUCATION:
+        principal.require_directorate()
         return "directorate"
-    return f"county:{county}"
+    return principal.require_governor_of(county or "", or_directorate=False)
 
 
 def may_see_application(principal: Principal, municipality: str, county: str) -> bool:

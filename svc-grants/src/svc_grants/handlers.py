@@ -13,6 +13,7 @@ from shared.contracts.networks import (
     PLANS_TOPIC,
     PROJECTS_TOPIC,
     CompetencePlanInForce,
+    CompetencePlanWithdrawn,
     DevelopmentProjectProposed,
 )
 from shared.events import ReceivedEvent
@@ -36,6 +37,8 @@ async def on_network_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
     match event.payload:
         case CompetencePlanInForce() as plan:
             await effects.record_plan(uow, event.envelope, plan)
+        case CompetencePlanWithdrawn() as withdrawn:
+            await effects.withdraw_plan(uow, event.envelope, withdrawn)
         case DevelopmentProjectProposed() as project:
             await effects.record_project(uow, event.envelope, project)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from shared.contracts.education import (
     CourseCompleted,
@@ -18,7 +18,11 @@ from shared.contracts.education import (
     EnrolmentWithdrawn,
 )
 from shared.contracts.grants import GrantCancelled
-from shared.contracts.networks import CompetencePlanInForce, DevelopmentProjectProposed
+from shared.contracts.networks import (
+    CompetencePlanInForce,
+    CompetencePlanWithdrawn,
+    DevelopmentProjectProposed,
+)
 from shared.events import Contract, Envelope
 from shared.runtime import UnitOfWork
 from svc_grants import domain
@@ -108,6 +112,14 @@ async def record_plan(uow: UnitOfWork, envelope: Envelope, plan: CompetencePlanI
             in_force_on=plan.in_force_on,
         )
     )
+
+
+async def withdraw_plan(
+    uow: UnitOfWork, envelope: Envelope, withdrawn: CompetencePlanWithdrawn
+) -> None:
+    """No new application may rest on the plan; applications already made stand. A plan in
+    force again later arrives as a new `CompetencePlanInForce` (same plan id, same key)."""
+    await uow.session.execute(delete(CompetencePlan).where(CompetencePlan.id == withdrawn.plan_id))
 
 
 async def record_project(
