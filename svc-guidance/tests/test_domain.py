@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.auth import Principal
-from shared.errors import BadUserInput, Conflict, Forbidden
+from shared.errors import BadUserInput, Conflict
 from svc_guidance.domain import (
     CaseStatus,
     EngagementStatus,
@@ -25,13 +24,9 @@ from svc_guidance.domain import (
     decline,
     end_early,
     engage,
-    optional_text,
     queue_key,
     reach,
     release,
-    require_governor_of,
-    require_municipality_itself,
-    required_text,
     supersedes,
     two_years_after,
 )
@@ -122,38 +117,6 @@ def test_no_engagement_before_acceptance(status: CaseStatus) -> None:
 def test_only_an_engaged_case_closes() -> None:
     with pytest.raises(Conflict):
         close(Case(status=CaseStatus.ACCEPTED))
-
-
-# Who may ----------------------------------------------------------------------------------
-
-
-def test_the_governor_of_the_county_or_the_directorate_nominates() -> None:
-    require_governor_of(Principal("d", frozenset({"directorate"})), "56")
-    require_governor_of(Principal("g", frozenset({"governor:troms-finnmark"})), "56")
-    require_governor_of(Principal("c", frozenset({"county:56"})), "56")
-    with pytest.raises(Forbidden, match="county 56"):
-        require_governor_of(Principal("o", frozenset({"governor:oslo-viken"})), "56")
-    with pytest.raises(Forbidden):
-        require_governor_of(Principal("m", frozenset({"municipality:5601"})), "56")
-
-
-def test_only_the_municipality_itself_answers() -> None:
-    require_municipality_itself(Principal("m", frozenset({"municipality:5601"})), "5601")
-    for roles in ({"municipality:5612"}, {"directorate"}, {"county:56"}):
-        with pytest.raises(Forbidden, match="5601"):
-            require_municipality_itself(Principal("x", frozenset(roles)), "5601")
-
-
-# Texts ------------------------------------------------------------------------------------
-
-
-def test_texts_are_stripped_bounded_and_free_of_nul() -> None:
-    assert required_text("  grunn ", "reason", 10) == "grunn"
-    assert optional_text("   ", "evidence", 10) is None
-    for bad, message in (("", "empty"), ("x" * 11, "at most 10"), ("a\x00b", "NUL")):
-        with pytest.raises(BadUserInput, match=message) as raised:
-            required_text(bad, "reason", 10)
-        assert raised.value.field == "reason"
 
 
 # The queue and risk -----------------------------------------------------------------------

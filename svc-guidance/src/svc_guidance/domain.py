@@ -16,8 +16,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from shared.auth import Principal
-from shared.errors import BadUserInput, Conflict, Forbidden
+from shared.errors import BadUserInput, Conflict
 
 FIRST_ROUND = 2018  # the guidance teams started with the 2018 round (pulje)
 LAST_ROUND = 2100
@@ -66,49 +65,6 @@ class RiskLevel(StrEnum):
 
 # A municipality has at most one case in these at a time (also a unique index).
 OPEN_CASE = (CaseStatus.AWAITING_RESPONSE, CaseStatus.ACCEPTED, CaseStatus.ENGAGED)
-
-
-# Texts -------------------------------------------------------------------------------------
-
-
-def required_text(value: str, field: str, limit: int) -> str:
-    text = optional_text(value, field, limit)
-    if text is None:
-        raise BadUserInput(field, "must not be empty")
-    return text
-
-
-def optional_text(value: str | None, field: str, limit: int) -> str | None:
-    """The text stripped, None when blank; too long or with NUL (PostgreSQL refuses it) is bad."""
-    if value is None or not value.strip():
-        return None
-    if "\x00" in value:
-        raise BadUserInput(field, "must not contain NUL characters")
-    text = value.strip()
-    if len(text) > limit:
-        raise BadUserInput(field, f"must be at most {limit} characters")
-    return text
-
-
-# Who may ----------------------------------------------------------------------------------
-
-
-def require_governor_of(principal: Principal, county: str) -> None:
-    """The directorate, or the county governor of `county`.
-
-    Guidance's own until `Principal.require_governor_of(county, or_directorate=True)` (networks'
-    branch) is in shared.auth; then callers use that and this goes.
-    """
-    principal.require_authenticated()
-    if not (principal.is_directorate or county in principal.counties):
-        raise Forbidden(f"only the county governor of county {county} may do this")
-
-
-def require_municipality_itself(principal: Principal, municipality: str) -> None:
-    """Taking part is voluntary: the municipality speaks for itself, nobody else for it."""
-    principal.require_authenticated()
-    if municipality not in principal.municipalities:
-        raise Forbidden(f"only municipality {municipality} itself may do this")
 
 
 # Cases ------------------------------------------------------------------------------------

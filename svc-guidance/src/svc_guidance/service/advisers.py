@@ -6,6 +6,7 @@ import uuid
 from typing import TypeVar
 
 from shared.auth import Principal
+from shared.inputs import optional_text, required_text
 from shared.runtime import ServiceRuntime
 from svc_guidance import domain
 from svc_guidance.models import GuidanceAdviser
@@ -27,9 +28,9 @@ async def register(
     domain.check_capacity(capacity)
     adviser = GuidanceAdviser(
         id=uuid.uuid4(),
-        name=domain.required_text(name, "name", domain.MAX_NAME),
-        background=domain.optional_text(background, "background", domain.MAX_BACKGROUND),
-        region=domain.optional_text(region, "region", domain.MAX_REGION),
+        name=required_text(name, "name", domain.MAX_NAME),
+        background=optional_text(background, "background", domain.MAX_BACKGROUND),
+        region=optional_text(region, "region", domain.MAX_REGION),
         capacity=capacity,
         active_engagements=0,
         registered_at=now(),

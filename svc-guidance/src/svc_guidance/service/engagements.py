@@ -22,7 +22,7 @@ from shared.contracts.guidance import (
     EngagementStarted,
 )
 from shared.errors import BadUserInput, Conflict, NotFound
-from shared.inputs import parse_municipality, parse_uuid
+from shared.inputs import parse_municipality, parse_uuid, required_text
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_guidance import domain
 from svc_guidance.domain import EngagementStatus
@@ -174,7 +174,7 @@ async def complete(
 ) -> GuidanceEngagement:
     """ACTIVE → COMPLETED with the final report; its advisers have room again."""
     principal.require_directorate()
-    report = domain.required_text(final_report, "finalReport", domain.MAX_REPORT)
+    report = required_text(final_report, "finalReport", domain.MAX_REPORT)
     async with runtime.unit_of_work() as uow:
         engagement = await _locked_engagement(uow, engagement_id)
         domain.complete(engagement, completed_on or today(), today())
@@ -197,7 +197,7 @@ async def end_early(
 ) -> GuidanceEngagement:
     """ACTIVE → ENDED_EARLY, with the reason; its advisers have room again."""
     principal.require_directorate()
-    reason = domain.required_text(reason, "reason", domain.MAX_REASON)
+    reason = required_text(reason, "reason", domain.MAX_REASON)
     async with runtime.unit_of_work() as uow:
         engagement = await _locked_engagement(uow, engagement_id)
         domain.end_early(engagement, ended_on or today(), today())
@@ -256,7 +256,7 @@ async def add_milestone(
 ) -> Milestone:
     """A step of the engagement's plan, due within its two years."""
     principal.require_directorate()
-    title = domain.required_text(title, "title", domain.MAX_TITLE)
+    title = required_text(title, "title", domain.MAX_TITLE)
     async with runtime.unit_of_work() as uow:
         engagement = await _locked_engagement(uow, engagement_id, "engagementId")
         domain.check_milestone(engagement, due_on)
@@ -300,7 +300,7 @@ async def log_visit(
     """A visit by one of the engagement's advisers, on a day of the engagement."""
     principal.require_directorate()
     adviser = parse_uuid(adviser_id, "adviserId")
-    note = domain.required_text(note, "note", domain.MAX_NOTE)
+    note = required_text(note, "note", domain.MAX_NOTE)
     async with runtime.unit_of_work() as uow:
         engagement = await _locked_engagement(uow, engagement_id, "engagementId")
         on_engagement = await uow.session.get(EngagementAdviser, (engagement.id, adviser))

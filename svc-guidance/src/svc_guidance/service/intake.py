@@ -8,7 +8,7 @@ from shared import reference
 from shared.auth import Principal
 from shared.contracts.guidance import GuidanceAccepted, GuidanceDeclined, GuidanceRequested
 from shared.errors import NotFound
-from shared.inputs import parse_municipality, parse_uuid
+from shared.inputs import optional_text, parse_municipality, parse_uuid, required_text
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_guidance import domain
 from svc_guidance.domain import CaseStatus, GuidanceOrigin
@@ -26,9 +26,9 @@ async def nominate(
 ) -> GuidanceCase:
     """The county governor of the municipality's county (or the directorate) nominates it."""
     target = parse_municipality(municipality)
-    domain.require_governor_of(principal, target.county)
-    reason = domain.required_text(reason, "reason", domain.MAX_REASON)
-    evidence = domain.optional_text(evidence, "evidence", domain.MAX_EVIDENCE)
+    principal.require_governor_of(target.county)
+    reason = required_text(reason, "reason", domain.MAX_REASON)
+    evidence = optional_text(evidence, "evidence", domain.MAX_EVIDENCE)
     async with runtime.unit_of_work() as uow:
         return await _open(uow, principal, target, GuidanceOrigin.NOMINATED, reason, evidence)
 
@@ -43,8 +43,8 @@ async def request(
 ) -> GuidanceCase:
     """The municipality asks for guidance; with committed hours it has accepted at once."""
     target = parse_municipality(municipality)
-    domain.require_municipality_itself(principal, target.number)
-    reason = domain.required_text(reason, "reason", domain.MAX_REASON)
+    principal.require_itself(target.number)
+    reason = required_text(reason, "reason", domain.MAX_REASON)
     async with runtime.unit_of_work() as uow:
         case = await _open(uow, principal, target, GuidanceOrigin.REQUESTED, reason, None)
         if committed_hours_per_month is not None:
@@ -64,7 +64,7 @@ async def respond(
     principal.require_authenticated()
     async with runtime.unit_of_work() as uow:
         case = await visible_case(uow, principal, case_id, lock=True)
-        domain.require_municipality_itself(principal, case.municipality)
+        principal.require_itself(case.municipality)
         _answer(uow, principal, case, accept, committed_hours_per_month)
         return case
 
