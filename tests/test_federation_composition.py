@@ -4,6 +4,7 @@ is refused with the reason, leaving the last good supergraph in place."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from localinfra.platform import SERVICES
 
 def subgraph_sdl(service: str) -> str:
     schema = importlib.import_module(f"svc_{service}.schema").schema
-    result = schema.execute_sync("{ _service { sdl } }")
+    # Executed as the subgraphs serve it: asynchronously (a schema extension may be async, as
+    # education's idempotent mutations are; execute_sync refuses those).
+    result = asyncio.run(schema.execute("{ _service { sdl } }"))
     assert result.errors is None, result.errors
     return result.data["_service"]["sdl"]
 
