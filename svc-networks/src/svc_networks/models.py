@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
 
@@ -32,6 +33,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency_keys = idempotency_table(Base.metadata)
 
 # SQLite has no BIGSERIAL: an INTEGER PRIMARY KEY there is the rowid, which autoincrements.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
