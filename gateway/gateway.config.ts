@@ -2,6 +2,7 @@
 // Everything is set from the environment, so the same file serves development and production.
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createInlineSigningKeyProvider, defineConfig } from "@graphql-hive/gateway";
 import {
   bearerToken,
@@ -16,6 +17,7 @@ import {
   useRequiredClaims,
   useServiceOnFailedCalls,
 } from "./plugins.ts";
+import { persistedDocumentId, publicCaching, readPersistedDocuments } from "./clients.ts";
 
 const env = process.env;
 const production = env.ENVIRONMENT === "production";
@@ -56,6 +58,20 @@ function signingKeyProvider() {
 // the logs and the key that makes a retried mutation harmless.
 const FORWARDED_HEADERS = ["authorization", "x-correlation-id", "idempotency-key"];
 
+// The project's own operations (gateway/operations, stored by `node gateway/persist.mjs`), by hash.
+const persistedDocuments = readPersistedDocuments(
+  env.GATEWAY_PERSISTED_DOCUMENTS ||
+    fileURLToPath(new URL("./persisted-documents.json", import.meta.url)),
+);
+
+// Anonymous answers of these public root fields are cached (see clients.ts, publicCaching).
+const publicCache = publicCaching(
+  (env.GATEWAY_CACHED_FIELDS ?? "Query.programmes,Query.programme,Query.institutions,Query.institution,Query.offerings,Query.offering,Query.counties,Query.educationTotals")
+    .split(",")
+    .map((field) => field.trim())
+    .filter(Boolean),
+);
+
 export const gatewayConfig = defineConfig({
   // Read again every pollingInterval, and served when it changed; compose.mjs replaces the
   // file in one rename, so a half-written supergraph is never read. (Hive's own watcher of a
@@ -90,6 +106,27 @@ export const gatewayConfig = defineConfig({
     shouldIncludeHeader: (name) => name === "authorization",
   },
   prometheus: { metrics: true },
+  // Clients send a stored operation's hash instead of its text. In production only those
+  // operations run (GATEWAY_ARBITRARY_DOCUMENTS=true opens it); in development anything does.
+  persistedDocuments: {
+    getPersistedOperation: (id: string) => persistedDocuments.get(id) ?? null,
+    extractPersistedOperationId: persistedDocumentId,
+    allowArbitraryDocuments: flag("GATEWAY_ARBITRARY_DOCUMENTS", !production),
+    customErrors: {
+      persistedQueryOnly: {
+        message: "only stored operations run here: send the operation's documentId, not its text",
+        extensions: { code: "PERSISTED_QUERY_ID_REQUIRED", http: { status: 400 } },
+      },
+    },
+  },
+  // Anonymous queries of public aggregates only, for GATEWAY_RESPONSE_CACHE_TTL_MS (10 s) in
+  // this process's memory; a caller with a token is never answered from the cache.
+  responseCaching: {
+    session: publicCache.session,
+    enabled: publicCache.enabled,
+    ttl: number("GATEWAY_RESPONSE_CACHE_TTL_MS", 10_000),
+    includeExtensionMetadata: false,
+  },
   // Subscriptions reach the subgraphs over graphql-transport-ws on their own /graphql; clients
   // subscribe over graphql-transport-ws or SSE at the router's /graphql.
   transportEntries: {
@@ -135,5 +172,6 @@ export const gatewayConfig = defineConfig({
     }),
     useServiceOnFailedCalls(),
     useErrorCodes(),
+    publicCache.plugin,
   ],
 });

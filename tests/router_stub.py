@@ -138,6 +138,13 @@ class Query:
 
 
 @strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def shout(self, text: str) -> str:
+        return text.upper()
+
+
+@strawberry.type
 class Subscription:
     @strawberry.subscription
     async def countdown(self, start: int) -> AsyncIterator[int]:
@@ -151,7 +158,11 @@ class Subscription:
 
 
 SCHEMA = strawberry.federation.Schema(
-    query=Query, subscription=Subscription, types=[Book, Film], federation_version="2.7"
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[Book, Film],
+    federation_version="2.7",
 )
 
 
