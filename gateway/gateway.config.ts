@@ -113,6 +113,11 @@ export const gatewayConfig = defineConfig({
     extractPersistedOperationId: persistedDocumentId,
     allowArbitraryDocuments: flag("GATEWAY_ARBITRARY_DOCUMENTS", !production),
     customErrors: {
+      // Neither the text nor a stored operation's id: a malformed request, as without Hive's plugin.
+      keyNotFound: {
+        message: "the request has no query (nor the documentId of a stored operation)",
+        extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+      },
       persistedQueryOnly: {
         message: "only stored operations run here: send the operation's documentId, not its text",
         extensions: { code: "PERSISTED_QUERY_ID_REQUIRED", http: { status: 400 } },

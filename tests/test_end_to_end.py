@@ -7,13 +7,19 @@ Every process is real and separate: Kafka, four services on PostgreSQL, the gate
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from gateway.router import GATEWAY_DIR
+from shared.auth import issue_token
 from shared.contracts.education import ENROLMENTS_TOPIC
+from shared.settings import AuthSettings
 from tests.conftest import Client, eventually, subgraph_calls
 
 pytestmark = pytest.mark.integration
@@ -302,3 +308,29 @@ def test_a_missing_municipality_is_null_and_its_fields_ask_no_other_subgraph(
     assert body["data"]["municipality"] is None
     assert body["data"]["programmes"]  # a missing item never wipes its sibling root fields
     assert subgraph_calls(platform, "networks") == before
+
+
+def test_every_example_operation_runs_by_its_hash_as_its_role(platform: Any) -> None:
+    """gateway/operations (GraphiQL's examples, the persisted documents) fit today's schema."""
+    listed = subprocess.run(
+        ["node", str(GATEWAY_DIR / "persist.mjs"), "--check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert len(listed) >= 5
+    for line in listed:
+        document_id, file, name = line.split()
+        role = re.search(
+            r"ROLE=([a-z]+(?::[\w-]+)?)", (GATEWAY_DIR / "operations" / file).read_text()
+        )
+        token = issue_token([role.group(1)], AuthSettings()) if role else None
+        response = httpx.post(
+            platform.gateway_url,
+            json={"documentId": document_id},
+            headers={"authorization": f"Bearer {token}"} if token else {},
+            timeout=30,
+        )
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, (file, name, body)
+        assert all(value is not None for value in body["data"].values()), (file, name, body)
