@@ -2,8 +2,10 @@
 // store and which answers the response cache may keep. Both are tested through the running
 // router (tests/test_gateway_clients.py).
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { GatewayPlugin } from "@graphql-hive/gateway";
 import { type DocumentNode, Kind } from "graphql";
+import { operationsOf } from "./persist.mjs";
 
 /** The store written by persist.mjs: SHA-256 of an operation's text → that text. */
 export function readPersistedDocuments(path: string): Map<string, string> {
@@ -88,4 +90,36 @@ function onlyPublicRootFields(document: DocumentNode, allowed: Set<string>): boo
         ),
     )
   );
+}
+
+/**
+ * GraphiQL's (Hive Laboratory's) example operations: one collection per file of `directory`
+ * (gateway/operations, one file per role), described by the file's first comment line.
+ */
+export function exampleCollections(directory: string) {
+  const createdAt = "2026-12-01T00:00:00.000Z";
+  const files = new Map<string, { file: string; name: string; text: string }[]>();
+  for (const operation of operationsOf(directory)) {
+    files.set(operation.file, [...(files.get(operation.file) ?? []), operation]);
+  }
+  return [...files].map(([file, operations]) => {
+    const comment = readFileSync(join(directory, file), "utf8").match(/^#\s*(.*)$/m)?.[1] ?? file;
+    const [title, ...rest] = comment.split(". ");
+    return {
+      id: file,
+      name: title.replace(/\.$/, ""),
+      description: rest.join(". "),
+      createdAt,
+      operations: operations.map(({ name, text }) => ({
+        id: `${file}#${name}`,
+        name,
+        description: comment,
+        query: text,
+        variables: "{}",
+        headers: "{}",
+        extensions: "{}",
+        createdAt,
+      })),
+    };
+  });
 }

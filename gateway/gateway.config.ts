@@ -17,7 +17,12 @@ import {
   useRequiredClaims,
   useServiceOnFailedCalls,
 } from "./plugins.ts";
-import { persistedDocumentId, publicCaching, readPersistedDocuments } from "./clients.ts";
+import {
+  exampleCollections,
+  persistedDocumentId,
+  publicCaching,
+  readPersistedDocuments,
+} from "./clients.ts";
 
 const env = process.env;
 const production = env.ENVIRONMENT === "production";
@@ -91,7 +96,15 @@ export const gatewayConfig = defineConfig({
   // Hive's request id is our correlation id: taken from the client or made up, then forwarded.
   requestId: { headerName: "x-correlation-id" },
 
-  graphiql: flag("GATEWAY_GRAPHIQL", !production),
+  // Hive's Laboratory, from the installed package, with each role's example operations.
+  graphiql: flag("GATEWAY_GRAPHIQL", !production)
+    ? {
+        title: "Kompetanseløftet",
+        defaultCollections: exampleCollections(
+          fileURLToPath(new URL("./operations", import.meta.url)),
+        ),
+      }
+    : false,
   disableIntrospection: flag("GATEWAY_INTROSPECTION", !production) ? undefined : {},
   csrfPrevention: { requestHeaders: ["x-graphql-csrf", "graphql-client-name"] },
   blockFieldSuggestions: production,
