@@ -4,6 +4,9 @@ import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createInlineSigningKeyProvider, defineConfig } from "@graphql-hive/gateway";
+import { openTelemetrySetup } from "@graphql-hive/gateway/opentelemetry/setup";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import {
   bearerToken,
   bearerTokenOfConnection,
@@ -77,6 +80,21 @@ const publicCache = publicCaching(
     .filter(Boolean),
 );
 
+// OpenTelemetry tracing, off unless an OTLP endpoint is set (the standard OTEL_EXPORTER_OTLP_*
+// variables; OTEL_SERVICE_NAME names the router, "gateway" by default). When on, the router
+// continues the client's trace (its traceparent header) and sends each subgraph a traceparent
+// of the router's own span for that call; when off, subgraphs get no traceparent at all.
+const tracing = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+if (tracing) {
+  openTelemetrySetup({
+    contextManager: new AsyncLocalStorageContextManager(),
+    resource: { serviceName: env.OTEL_SERVICE_NAME || "gateway" },
+    traces: { exporter: new OTLPTraceExporter() },
+    inheritContext: true,
+    propagateContext: true,
+  });
+}
+
 export const gatewayConfig = defineConfig({
   // Read again every pollingInterval, and served when it changed; compose.mjs replaces the
   // file in one rename, so a half-written supergraph is never read. (Hive's own watcher of a
@@ -119,6 +137,7 @@ export const gatewayConfig = defineConfig({
     shouldIncludeHeader: (name) => name === "authorization",
   },
   prometheus: { metrics: true },
+  ...(tracing ? { openTelemetry: { traces: true } } : {}),
   // Clients send a stored operation's hash instead of its text. In production only those
   // operations run (GATEWAY_ARBITRARY_DOCUMENTS=true opens it); in development anything does.
   persistedDocuments: {

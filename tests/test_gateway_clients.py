@@ -18,6 +18,7 @@ import pytest
 from gateway.router import GATEWAY_DIR
 from localinfra.platform import Process
 from shared.settings import DEV_JWT_SECRET
+from tests.conftest import eventually
 from tests.router_stub import RECORDER, StubSubgraph, post, running_router
 
 PERSIST = GATEWAY_DIR / "persist.mjs"
@@ -187,3 +188,31 @@ def test_a_cached_answer_expires_with_its_ttl(
         time.sleep(0.8)
         post(router, query)
         assert calls() == before + 2
+
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+CLIENT_TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+TRACED = "{ caller { traceparent } }"
+
+
+def test_without_tracing_no_traceparent_reaches_a_subgraph(router: Process) -> None:
+    body = post(router, TRACED, {"traceparent": CLIENT_TRACEPARENT}).json()
+    assert body == {"data": {"caller": {"traceparent": None}}}
+
+
+def test_with_tracing_the_subgraph_gets_a_traceparent_in_the_client_s_trace(
+    stub: StubSubgraph, store: dict[str, str], tmp_path: Path
+) -> None:
+    collector = stub.url.removesuffix("/graphql")
+    env = router_env(store, OTEL_EXPORTER_OTLP_ENDPOINT=collector, OTEL_BSP_SCHEDULE_DELAY="200")
+    with running_router(stub.url, tmp_path, env) as router:
+        body = post(router, TRACED, {"traceparent": CLIENT_TRACEPARENT}).json()
+        received = body["data"]["caller"]["traceparent"]
+        version, trace_id, parent_id, _flags = received.split("-")
+        assert (version, trace_id) == ("00", TRACE_ID)  # the client's trace goes on
+        assert parent_id != CLIENT_TRACEPARENT.split("-")[2]  # below the router's own span
+        alone = post(router, "{ alone: caller { traceparent } }").json()["data"]["alone"][
+            "traceparent"
+        ]
+        assert alone is not None and TRACE_ID not in alone  # a trace of its own
+        assert eventually(lambda: RECORDER.exported_traces > 0, timeout=20)
