@@ -28,6 +28,7 @@ run: setup
 
 test: setup
 	@bash infra/ensure-postgres.sh
+	@bash infra/ensure-chromium.sh
 	@$(PY) -m localinfra kafka fetch >&2
 	@$(PY) -m pytest
 

@@ -2,7 +2,11 @@
 // Everything is set from the environment, so the same file serves development and production.
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createInlineSigningKeyProvider, defineConfig } from "@graphql-hive/gateway";
+import { openTelemetrySetup } from "@graphql-hive/gateway/opentelemetry/setup";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import {
   bearerToken,
   bearerTokenOfConnection,
@@ -16,6 +20,12 @@ import {
   useRequiredClaims,
   useServiceOnFailedCalls,
 } from "./plugins.ts";
+import {
+  exampleCollections,
+  persistedDocumentId,
+  publicCaching,
+  readPersistedDocuments,
+} from "./clients.ts";
 
 const env = process.env;
 const production = env.ENVIRONMENT === "production";
@@ -56,6 +66,35 @@ function signingKeyProvider() {
 // the logs and the key that makes a retried mutation harmless.
 const FORWARDED_HEADERS = ["authorization", "x-correlation-id", "idempotency-key"];
 
+// The project's own operations (gateway/operations, stored by `node gateway/persist.mjs`), by hash.
+const persistedDocuments = readPersistedDocuments(
+  env.GATEWAY_PERSISTED_DOCUMENTS ||
+    fileURLToPath(new URL("./persisted-documents.json", import.meta.url)),
+);
+
+// Anonymous answers of these public root fields are cached (see clients.ts, publicCaching).
+const publicCache = publicCaching(
+  (env.GATEWAY_CACHED_FIELDS ?? "Query.programmes,Query.programme,Query.institutions,Query.institution,Query.offerings,Query.offering,Query.counties,Query.educationTotals")
+    .split(",")
+    .map((field) => field.trim())
+    .filter(Boolean),
+);
+
+// OpenTelemetry tracing, off unless an OTLP endpoint is set (the standard OTEL_EXPORTER_OTLP_*
+// variables; OTEL_SERVICE_NAME names the router, "gateway" by default). When on, the router
+// continues the client's trace (its traceparent header) and sends each subgraph a traceparent
+// of the router's own span for that call; when off, subgraphs get no traceparent at all.
+const tracing = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+if (tracing) {
+  openTelemetrySetup({
+    contextManager: new AsyncLocalStorageContextManager(),
+    resource: { serviceName: env.OTEL_SERVICE_NAME || "gateway" },
+    traces: { exporter: new OTLPTraceExporter() },
+    inheritContext: true,
+    propagateContext: true,
+  });
+}
+
 export const gatewayConfig = defineConfig({
   // Read again every pollingInterval, and served when it changed; compose.mjs replaces the
   // file in one rename, so a half-written supergraph is never read. (Hive's own watcher of a
@@ -75,7 +114,15 @@ export const gatewayConfig = defineConfig({
   // Hive's request id is our correlation id: taken from the client or made up, then forwarded.
   requestId: { headerName: "x-correlation-id" },
 
-  graphiql: flag("GATEWAY_GRAPHIQL", !production),
+  // Hive's Laboratory, from the installed package, with each role's example operations.
+  graphiql: flag("GATEWAY_GRAPHIQL", !production)
+    ? {
+        title: "Kompetanseløftet",
+        defaultCollections: exampleCollections(
+          fileURLToPath(new URL("./operations", import.meta.url)),
+        ),
+      }
+    : false,
   disableIntrospection: flag("GATEWAY_INTROSPECTION", !production) ? undefined : {},
   csrfPrevention: { requestHeaders: ["x-graphql-csrf", "graphql-client-name"] },
   blockFieldSuggestions: production,
@@ -90,6 +137,33 @@ export const gatewayConfig = defineConfig({
     shouldIncludeHeader: (name) => name === "authorization",
   },
   prometheus: { metrics: true },
+  ...(tracing ? { openTelemetry: { traces: true } } : {}),
+  // Clients send a stored operation's hash instead of its text. In production only those
+  // operations run (GATEWAY_ARBITRARY_DOCUMENTS=true opens it); in development anything does.
+  persistedDocuments: {
+    getPersistedOperation: (id: string) => persistedDocuments.get(id) ?? null,
+    extractPersistedOperationId: persistedDocumentId,
+    allowArbitraryDocuments: flag("GATEWAY_ARBITRARY_DOCUMENTS", !production),
+    customErrors: {
+      // Neither the text nor a stored operation's id: a malformed request, as without Hive's plugin.
+      keyNotFound: {
+        message: "the request has no query (nor the documentId of a stored operation)",
+        extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+      },
+      persistedQueryOnly: {
+        message: "only stored operations run here: send the operation's documentId, not its text",
+        extensions: { code: "PERSISTED_QUERY_ID_REQUIRED", http: { status: 400 } },
+      },
+    },
+  },
+  // Anonymous queries of public aggregates only, for GATEWAY_RESPONSE_CACHE_TTL_MS (10 s) in
+  // this process's memory; a caller with a token is never answered from the cache.
+  responseCaching: {
+    session: publicCache.session,
+    enabled: publicCache.enabled,
+    ttl: number("GATEWAY_RESPONSE_CACHE_TTL_MS", 10_000),
+    includeExtensionMetadata: false,
+  },
   // Subscriptions reach the subgraphs over graphql-transport-ws on their own /graphql; clients
   // subscribe over graphql-transport-ws or SSE at the router's /graphql.
   transportEntries: {
@@ -135,5 +209,6 @@ export const gatewayConfig = defineConfig({
     }),
     useServiceOnFailedCalls(),
     useErrorCodes(),
+    publicCache.plugin,
   ],
 });

@@ -33,7 +33,7 @@ from gateway.router import compose_supergraph, router_command, router_environmen
 from localinfra.platform import Process
 from localinfra.ports import free_port
 
-FORWARDED = ("authorization", "x-correlation-id", "idempotency-key", "cookie")
+FORWARDED = ("authorization", "x-correlation-id", "idempotency-key", "cookie", "traceparent")
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Recorder:
     arrived: int = 0
     everyone_arrived: asyncio.Event | None = None
     websocket_operations: int = 0
+    exported_traces: int = 0  # OTLP exports the stub received as a collector (/v1/traces)
 
 
 RECORDER = Recorder()
@@ -56,6 +57,7 @@ class Caller:
     correlation_id: str | None
     idempotency_key: str | None
     cookie: str | None
+    traceparent: str | None
 
 
 @strawberry.interface
@@ -113,6 +115,7 @@ class Query:
             correlation_id=headers.get("x-correlation-id"),
             idempotency_key=headers.get("idempotency-key"),
             cookie=headers.get("cookie"),
+            traceparent=headers.get("traceparent"),
         )
 
     @strawberry.field
@@ -138,6 +141,13 @@ class Query:
 
 
 @strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def shout(self, text: str) -> str:
+        return text.upper()
+
+
+@strawberry.type
 class Subscription:
     @strawberry.subscription
     async def countdown(self, start: int) -> AsyncIterator[int]:
@@ -151,7 +161,11 @@ class Subscription:
 
 
 SCHEMA = strawberry.federation.Schema(
-    query=Query, subscription=Subscription, types=[Book, Film], federation_version="2.7"
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[Book, Film],
+    federation_version="2.7",
 )
 
 
@@ -166,6 +180,13 @@ class _RecordingGraphQL(GraphQL[Any, None]):
         return {"request": request, "response": response}
 
 
+async def _collect_traces(request: Request) -> JSONResponse:
+    """An OpenTelemetry collector's OTLP/HTTP endpoint, counting what it is sent."""
+    await request.body()
+    RECORDER.exported_traces += 1
+    return JSONResponse({})
+
+
 class StubSubgraph:
     def __init__(self) -> None:
         self.port = free_port()
@@ -175,6 +196,7 @@ class StubSubgraph:
                 Route("/graphql", graphql, methods=["POST"]),
                 WebSocketRoute("/graphql", graphql),
                 Route("/jwks.json", lambda _: JSONResponse({"keys": PUBLISHED_KEYS})),
+                Route("/v1/traces", _collect_traces, methods=["POST"]),
             ]
         )
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")

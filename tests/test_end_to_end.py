@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
+import subprocess
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +21,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from websockets import Subprotocol
 from websockets.asyncio.client import connect as ws_connect
 
+from gateway.router import GATEWAY_DIR
 from shared.auth import issue_token
 from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.settings import AuthSettings
@@ -257,7 +261,9 @@ def test_demo_data_loads_through_the_api_and_a_second_load_changes_nothing(
 
     first = load_demo_data(platform.gateway_url)
     assert first["offerings"] >= 8
-    catalogue = gateway.call("{ programmes { offerings { term seats } } }")["data"]["programmes"]
+    # With a token: anonymous answers of the catalogue come from the router's cache for 10 s.
+    catalogue_query = "{ programmes { offerings { term seats } } }"
+    catalogue = gateway.call(catalogue_query, role="directorate")["data"]["programmes"]
     seats = sum(o["seats"] for p in catalogue for o in p["offerings"] if o["term"] == "2018H")
     cohorts = '{ supportCohorts(county: "11", term: "2018H") { municipalityCount headCount } }'
     before = gateway.call(cohorts)["data"]["supportCohorts"]
@@ -272,7 +278,7 @@ def test_demo_data_loads_through_the_api_and_a_second_load_changes_nothing(
     assert gateway.call(valer, role="directorate")["data"]["municipality"]["guidance"] == [
         {"round": 2018, "municipality": {"name": "Åsnes"}}
     ]
-    again = gateway.call("{ programmes { offerings { term seats } } }")["data"]["programmes"]
+    again = gateway.call(catalogue_query, role="directorate")["data"]["programmes"]
     assert sum(o["seats"] for p in again for o in p["offerings"] if o["term"] == "2018H") == seats
     assert gateway.call(cohorts)["data"]["supportCohorts"] == before
     assert before[0]["municipalityCount"] == 8
@@ -456,3 +462,60 @@ async def test_live_events_reach_each_subscriber_through_the_router_and_only_its
     assert directorate.refs() >= set(last), seen()
     # The two Oslo subscribers are one caller over two transports: the same events.
     assert oslo_ws.refs() & set(last) == oslo_sse.refs() & set(last)
+
+
+def test_every_example_operation_runs_by_its_hash_as_its_role(platform: Any) -> None:
+    """gateway/operations (GraphiQL's examples, the persisted documents) fit today's schema."""
+    listed = subprocess.run(
+        ["node", str(GATEWAY_DIR / "persist.mjs"), "--check"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert len(listed) >= 5
+    for line in listed:
+        document_id, file, name = line.split()
+        role = re.search(
+            r"ROLE=([a-z]+(?::[\w-]+)?)", (GATEWAY_DIR / "operations" / file).read_text()
+        )
+        token = issue_token([role.group(1)], AuthSettings()) if role else None
+        response = httpx.post(
+            platform.gateway_url,
+            json={"documentId": document_id},
+            headers={"authorization": f"Bearer {token}"} if token else {},
+            timeout=30,
+        )
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, (file, name, body)
+        assert all(value is not None for value in body["data"].values()), (file, name, body)
+
+
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists(),
+    reason="Debian's chromium is not installed (make test installs it: infra/ensure-chromium.sh)",
+)
+def test_graphiql_in_a_real_browser_runs_an_example_operation_without_leaving_localhost(
+    platform: Any,
+) -> None:
+    router = platform["gateway"].url
+    result = subprocess.run(
+        [
+            "node",
+            str(Path(__file__).with_name("graphiql_browser.mjs")),
+            router,
+            "Anyone, no token",
+            "Catalogue",
+            "programmes",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    names = [programme["name"] for programme in seen["answer"]["data"]["programmes"]]
+    assert "Juss i barnevernet" in names
+    assert seen["shown"] == names[0]  # on the page
+    assert seen["external"] == [], seen["external"]
+    assert f"{router}/graphql" in seen["requests"]

@@ -135,9 +135,11 @@ def load_demo_data(gateway_url: str, settings: AuthSettings | None = None) -> di
 
 
 def _offerings(client: DemoClient) -> dict[tuple[str, str], str]:
-    catalogue = client.call("{ programmes { id name offerings { id term institution { id } } } }")[
-        "programmes"
-    ]
+    # With a token: an anonymous read of the catalogue may be the router's cached answer (up
+    # to 10 s old), and what exists decides what is created here.
+    catalogue = client.call(
+        "{ programmes { id name offerings { id term institution { id } } } }", role="directorate"
+    )["programmes"]
     ids = {p["name"]: p["id"] for p in catalogue}
     existing = {
         (p["name"], o["institution"]["id"]): o["id"]
