@@ -30,13 +30,15 @@ inbox_table(metadata)
 effects = Table("effects", metadata, Column("enrolment_id", String(36), primary_key=True))
 
 
-async def make_runtime(url: str, bootstrap: str, service: str) -> ServiceRuntime:
+async def make_runtime(
+    url: str, bootstrap: str, service: str, poll_seconds: float = 0.1
+) -> ServiceRuntime:
     settings = ServiceSettings(
         service=service,
         port=0,
         database_url=url,
         kafka_bootstrap_servers=bootstrap,
-        outbox_poll_seconds=0.1,
+        outbox_poll_seconds=poll_seconds,
     )
     runtime = ServiceRuntime(settings=settings, metadata=metadata, migrations_dir=Path("unused"))
     async with runtime.engine.begin() as connection:
@@ -304,3 +306,37 @@ async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_rest_applied_i
     assert len(dead) == 1
     assert json.loads(dead[0].value)["payload"]["enrolment_id"] == str(poison.enrolment_id)
     assert "cannot apply this one" in dict(dead[0].headers)["dlq_reason"].decode()
+
+
+@pytest.mark.parametrize("committer", ["the same process", "another process"])
+async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
+    kafka_bootstrap: str, new_database: Callable[[str], str], committer: str
+) -> None:
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    database = new_database("wake")
+    service = f"wake-{uuid.uuid4().hex[:6]}"
+    # An hour's poll: only a wake-up (in-process, or PostgreSQL's NOTIFY) can explain delivery.
+    relaying, other = [
+        await make_runtime(database, kafka_bootstrap, service, poll_seconds=3600) for _ in "ab"
+    ]
+    writer = relaying if committer == "the same process" else other
+    relay = asyncio.create_task(relaying.relay.run())
+    try:
+        first, second = (enrolment_registered("0301") for _ in range(2))
+        async with writer.unit_of_work() as uow:
+            uow.emit(first, municipality="0301")
+        async with asyncio.timeout(30):  # the relay's first round finds this one by reading
+            while relaying.relay.published < 1:
+                await asyncio.sleep(0.05)
+        async with writer.unit_of_work() as uow:
+            event = uow.emit(second, municipality="0301")
+        async with asyncio.timeout(30):
+            while relaying.relay.published < 2:
+                await asyncio.sleep(0.05)
+        records = await consume(kafka_bootstrap, ENROLMENTS_TOPIC, 1)
+    finally:
+        relay.cancel()
+        for runtime in (relaying, other):
+            await runtime.relay.close()
+            await runtime.engine.dispose()
+    assert str(event.event_id) in {json.loads(r.value)["event_id"] for r in records}

@@ -4,6 +4,9 @@ A use case calls `add_to_outbox` inside its transaction, so nothing is published
 committed. `OutboxRelay` publishes pending rows in id order with an idempotent producer and
 marks them sent only after the broker acknowledged, so nothing committed is lost when Kafka
 or the service is down (a crash between the two re-sends; consumers dedupe on `event_id`).
+
+A commit wakes the relay at once: in the process by `wake()`, and on PostgreSQL in any process
+by a NOTIFY that the leading relay LISTENs to. Both are hints; the poll is the guarantee.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ from shared.events import Envelope, contracts
 from shared.observability import CORRELATION_HEADER, get_logger
 
 log = get_logger(__name__)
+
+# NOTIFY is delivered at commit to listeners of the same database: one channel name serves all.
+OUTBOX_CHANNEL = "outbox_pending"
 
 # SQLite has no BIGSERIAL: an INTEGER PRIMARY KEY there is the rowid, which autoincrements.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -81,6 +87,8 @@ async def add_to_outbox(session: AsyncSession, outbox: Table, *envelopes: Envelo
     ]
     if rows:
         await session.execute(outbox.insert(), rows)
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
 
 
 class OutboxRelay:
@@ -163,10 +171,12 @@ class OutboxRelay:
 
     async def _relay_forever(self) -> None:
         while True:
+            # Cleared before reading, not after: a commit while rows are being sent must still
+            # wake the next round, or its rows would wait for the poll.
+            self._wake.clear()
             sent = await self.publish_pending()
             if sent == self._batch:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
 
@@ -215,12 +225,30 @@ class OutboxRelay:
             return
         async with self._engine.connect() as connection:
             await self._await_lock(connection)
+            # The advisory lock is the session's; ending the transaction keeps the connection
+            # from idling in one, where notifications would wait until it ended.
+            await connection.commit()
             try:
-                yield
+                async with self._notifications(connection):
+                    yield
             finally:
                 await connection.execute(
                     text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key}
                 )
+
+    @contextlib.asynccontextmanager
+    async def _notifications(self, connection: AsyncConnection) -> AsyncIterator[None]:
+        """Other processes' commits wake this relay through PostgreSQL's LISTEN."""
+        listener: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's
+        await listener.add_listener(OUTBOX_CHANNEL, self._notified)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):  # the connection may be gone; nothing to undo
+                await listener.remove_listener(OUTBOX_CHANNEL, self._notified)
+
+    def _notified(self, *_: object) -> None:
+        self.wake()
 
     async def _await_lock(self, connection: AsyncConnection) -> None:
         # Another replica holds it; the database has no event to wait on, so poll.
