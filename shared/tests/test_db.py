@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, Table, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, select, text, update
 
 from shared.db import create_engine, session_factory, transaction
 
@@ -45,3 +45,12 @@ async def test_a_read_runs_while_a_write_transaction_is_open(tmp_path: Path) -> 
         async with sessions() as reading:  # would wait for the write lock if reads took it
             assert await asyncio.wait_for(reading.scalar(select(counters.c.n)), 5) == 0
     await engine.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_without_an_fsync_per_commit(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'p.db'}")
+    async with engine.connect() as connection:
+        journal = await connection.scalar(text("PRAGMA journal_mode"))
+        synchronous = await connection.scalar(text("PRAGMA synchronous"))
+    await engine.dispose()
+    assert (journal, synchronous) == ("wal", 1)  # 1 is NORMAL (docs/decisions)

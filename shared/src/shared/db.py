@@ -43,8 +43,11 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _: object) -> None:
     # lose an update (SQLite has no SELECT ... FOR UPDATE); `_begin_immediate` begins instead.
     dbapi_connection.isolation_level = None
     # WAL lets the relay read while a use case writes; foreign keys are off by default in SQLite.
+    # synchronous=NORMAL: a commit is not fsynced, so an OS crash or power loss may take back
+    # the last commits, a process crash never does (docs/decisions/sqlite-synchronous-normal.md).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

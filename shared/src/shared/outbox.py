@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from shared.db import SessionFactory, is_sqlite
-from shared.events import Envelope, contracts
+from shared.events import Envelope, registered
 from shared.observability import CORRELATION_HEADER, get_logger
 
 log = get_logger(__name__)
@@ -67,10 +67,10 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def topic_of(envelope: Envelope) -> str:
-    for info in contracts():
-        if (info.type, info.version) == (envelope.type, envelope.version):
-            return info.topic
-    raise KeyError(f"no contract for {envelope.type} v{envelope.version}")
+    info = registered(envelope.type, envelope.version)
+    if info is None:
+        raise KeyError(f"no contract for {envelope.type} v{envelope.version}")
+    return info.topic
 
 
 async def add_to_outbox(session: AsyncSession, outbox: Table, *envelopes: Envelope) -> None:
