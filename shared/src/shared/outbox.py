@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from shared.db import SessionFactory, is_sqlite
+from shared.db import WRITE_TRANSACTION, SessionFactory, WriterTurns, is_sqlite
 from shared.events import Envelope, registered
 from shared.observability import CORRELATION_HEADER, get_logger
 
@@ -103,6 +103,7 @@ class OutboxRelay:
         *,
         engine: AsyncEngine,
         sessions: SessionFactory,
+        writer_turns: WriterTurns,
         outbox: Table,
         bootstrap_servers: str,
         service: str,
@@ -111,6 +112,7 @@ class OutboxRelay:
     ) -> None:
         self._engine = engine
         self._sessions = sessions
+        self._writer_turns = writer_turns
         self._outbox = outbox
         self._bootstrap = bootstrap_servers
         self._lock_key = _advisory_key(service)
@@ -160,7 +162,8 @@ class OutboxRelay:
         if not rows:
             return 0
         await self._send(rows)
-        async with self._sessions() as session, session.begin():
+        async with self._writer_turns, self._sessions() as session, session.begin():
+            await session.connection(execution_options=WRITE_TRANSACTION)
             await session.execute(
                 update(self._outbox)
                 .where(self._outbox.c.id.in_([row.id for row in rows]))

@@ -12,7 +12,13 @@ from sqlalchemy import MetaData, Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from shared.db import WRITE_TRANSACTION, SessionFactory, create_engine, session_factory
+from shared.db import (
+    WRITE_TRANSACTION,
+    SessionFactory,
+    WriterTurns,
+    create_engine,
+    session_factory,
+)
 from shared.events import Contract, Envelope, ReceivedEvent, new_event
 from shared.inbox import claim, recorded
 from shared.live import LiveFeed
@@ -36,8 +42,13 @@ class UnitOfWork:
         return event
 
     async def __aenter__(self) -> UnitOfWork:
-        await self.session.begin()
-        await self.session.connection(execution_options=WRITE_TRANSACTION)
+        await self._runtime.writer_turns.take()
+        try:
+            await self.session.begin()
+            await self.session.connection(execution_options=WRITE_TRANSACTION)
+        except BaseException:
+            await self._end()
+            raise
         return self
 
     async def __aexit__(
@@ -55,7 +66,13 @@ class UnitOfWork:
             else:
                 await self.session.rollback()
         finally:
+            await self._end()
+
+    async def _end(self) -> None:
+        try:
             await self.session.close()
+        finally:
+            self._runtime.writer_turns.give_back()
 
 
 @dataclass
@@ -65,6 +82,7 @@ class ServiceRuntime:
     migrations_dir: Path
     engine: AsyncEngine = field(init=False)
     sessions: SessionFactory = field(init=False)
+    writer_turns: WriterTurns = field(init=False)
     broker: KafkaBroker = field(init=False)
     relay: OutboxRelay = field(init=False)
     live: LiveFeed = field(init=False)
@@ -73,10 +91,12 @@ class ServiceRuntime:
     def __post_init__(self) -> None:
         self.engine = create_engine(self.settings.database_url)
         self.sessions = session_factory(self.engine)
+        self.writer_turns = WriterTurns(self.engine)
         self.broker = create_broker(self.settings.kafka_bootstrap_servers)
         self.relay = OutboxRelay(
             engine=self.engine,
             sessions=self.sessions,
+            writer_turns=self.writer_turns,
             outbox=self.outbox,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
             service=self.service,
