@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
 
 from shared.events import Envelope, InvalidEvent, ReceivedEvent, contracts, parse_event
@@ -60,6 +61,7 @@ def subscribe(
         group_id=group_id,
         ack_policy=AckPolicy.ACK,
         auto_offset_reset="earliest",
+        decoder=_not_decoded,
         title=f"{group_id}:{topic}",
     )
     async def consume(message: KafkaMessage) -> None:
@@ -72,6 +74,11 @@ def subscribe(
                 await _dead_letter(broker, topic, record, str(error))
         if received:
             await _apply(broker, topic, received, handle, handle_batch)
+
+
+async def _not_decoded(_: StreamMessage[Any]) -> None:
+    """`consume` parses and validates each record itself; FastStream's default decoder would
+    first json-decode every record for nothing (a tenth of a backlog replay's CPU)."""
 
 
 async def _apply(
