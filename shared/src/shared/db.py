@@ -61,8 +61,8 @@ class WriterTurns:
 
     BEGIN IMMEDIATE already makes writers on one file run one at a time, but one that finds the
     lock taken sleeps in SQLite's busy handler (growing naps up to 100 ms) and may lose to a
-    later one: under many concurrent requests throughput collapsed and latency grew to
-    seconds. Waiting on an asyncio lock first hands the file over at once and in order. It is
+    later one, leaving the file idle between writers. Waiting on an asyncio lock first hands
+    the file over at once and in order. It is
     an optimisation only: another process on the same file still waits in the busy handler.
     On PostgreSQL writers run concurrently (row locks order them), so nobody waits here.
     """
