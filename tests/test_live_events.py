@@ -164,11 +164,11 @@ def external_ref(event: dict[str, Any]) -> str:
 async def test_an_enrolment_registered_in_education_reaches_a_subscriber_of_guidance(
     guidance: Guidance, kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    from svc_education.app import create_runtime
+    from svc_education.app import SERVICE
     from svc_education.schema import schema
 
     url = sqlite_url(tmp_path, "education")
-    education = create_runtime(
+    education = SERVICE.runtime(
         ServiceSettings(
             service="education", port=0, database_url=url, kafka_bootstrap_servers=kafka_bootstrap
         )
