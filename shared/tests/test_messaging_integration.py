@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from shared.events import Envelope, ReceivedEvent, new_event
 from shared.inbox import inbox_table
 from shared.messaging import dead_letter_topic, ensure_topics
 from shared.outbox import outbox_table
-from shared.runtime import ServiceRuntime, UnitOfWork
+from shared.runtime import ServiceRuntime, UnitOfWork, each
 from shared.settings import ServiceSettings
 from shared.testing import enrolment_registered
 
@@ -30,13 +30,15 @@ inbox_table(metadata)
 effects = Table("effects", metadata, Column("enrolment_id", String(36), primary_key=True))
 
 
-async def make_runtime(url: str, bootstrap: str, service: str) -> ServiceRuntime:
+async def make_runtime(
+    url: str, bootstrap: str, service: str, poll_seconds: float = 0.1
+) -> ServiceRuntime:
     settings = ServiceSettings(
         service=service,
         port=0,
         database_url=url,
         kafka_bootstrap_servers=bootstrap,
-        outbox_poll_seconds=0.1,
+        outbox_poll_seconds=poll_seconds,
     )
     runtime = ServiceRuntime(settings=settings, metadata=metadata, migrations_dir=Path("unused"))
     async with runtime.engine.begin() as connection:
@@ -252,3 +254,89 @@ async def test_an_effect_that_keeps_failing_is_dead_lettered_and_the_next_event_
         await runtime.engine.dispose()
     assert handled == [str(good.enrolment_id)]
     assert "cannot apply this one" in dict(dead[0].headers)["dlq_reason"].decode()
+
+
+async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_rest_applied_in_order(
+    kafka_bootstrap: str, database: str
+) -> None:
+    topic = f"test.batch.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    runtime = await make_runtime(database, kafka_bootstrap, f"batch-{uuid.uuid4().hex[:6]}")
+    payloads = [enrolment_registered() for _ in range(10)]
+    poison = payloads[4]
+    good = [str(p.enrolment_id) for p in payloads if p is not poison]
+    batch_sizes: list[int] = []
+    handled: list[str] = []
+
+    async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:
+        if event.payload.enrolment_id == poison.enrolment_id:
+            raise RuntimeError("cannot apply this one")
+        await uow.session.execute(
+            effects.insert().values(enrolment_id=str(event.payload.enrolment_id))
+        )
+        handled.append(str(event.payload.enrolment_id))
+
+    async def batch_effect(uow: UnitOfWork, events: Sequence[ReceivedEvent]) -> None:
+        batch_sizes.append(len(events))
+        await each(effect)(uow, events)
+
+    runtime.on_event(topic, effect, batch_effect=batch_effect)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:
+        # All on the partition before the consumer starts, so its first fetch is one batch.
+        for payload in payloads:
+            raw = new_event(payload, municipality="5601", producer="t").model_dump_json().encode()
+            await producer.send_and_wait(topic, raw, key=b"5601")
+        await runtime.broker.start()
+        async with asyncio.timeout(30):
+            while handled[-1:] != [good[-1]]:  # the failed batch stopped before the poison
+                await asyncio.sleep(0.1)
+        dead = await consume(kafka_bootstrap, dead_letter_topic(topic), 1)
+    finally:
+        await producer.stop()
+        await runtime.broker.stop()
+    async with runtime.sessions() as session:
+        rows = set((await session.scalars(select(effects.c.enrolment_id))).all())
+    await runtime.engine.dispose()
+
+    assert batch_sizes[0] == 10  # the batch was tried whole and failed as a whole
+    assert handled[-9:] == good  # then one by one, in order, and the poison alone set aside
+    assert rows == set(good)
+    assert len(dead) == 1
+    assert json.loads(dead[0].value)["payload"]["enrolment_id"] == str(poison.enrolment_id)
+    assert "cannot apply this one" in dict(dead[0].headers)["dlq_reason"].decode()
+
+
+@pytest.mark.parametrize("committer", ["the same process", "another process"])
+async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
+    kafka_bootstrap: str, new_database: Callable[[str], str], committer: str
+) -> None:
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    database = new_database("wake")
+    service = f"wake-{uuid.uuid4().hex[:6]}"
+    # An hour's poll: only a wake-up (in-process, or PostgreSQL's NOTIFY) can explain delivery.
+    relaying, other = [
+        await make_runtime(database, kafka_bootstrap, service, poll_seconds=3600) for _ in "ab"
+    ]
+    writer = relaying if committer == "the same process" else other
+    relay = asyncio.create_task(relaying.relay.run())
+    try:
+        first, second = (enrolment_registered("0301") for _ in range(2))
+        async with writer.unit_of_work() as uow:
+            uow.emit(first, municipality="0301")
+        async with asyncio.timeout(30):  # the relay's first round finds this one by reading
+            while relaying.relay.published < 1:
+                await asyncio.sleep(0.05)
+        async with writer.unit_of_work() as uow:
+            event = uow.emit(second, municipality="0301")
+        async with asyncio.timeout(30):
+            while relaying.relay.published < 2:
+                await asyncio.sleep(0.05)
+        records = await consume(kafka_bootstrap, ENROLMENTS_TOPIC, 1)
+    finally:
+        relay.cancel()
+        for runtime in (relaying, other):
+            await runtime.relay.close()
+            await runtime.engine.dispose()
+    assert str(event.event_id) in {json.loads(r.value)["event_id"] for r in records}

@@ -43,14 +43,46 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _: object) -> None:
     # lose an update (SQLite has no SELECT ... FOR UPDATE); `_begin_immediate` begins instead.
     dbapi_connection.isolation_level = None
     # WAL lets the relay read while a use case writes; foreign keys are off by default in SQLite.
+    # synchronous=NORMAL: a commit is not fsynced, so an OS crash or power loss may take back
+    # the last commits, a process crash never does (docs/decisions/sqlite-synchronous-normal.md).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
 WRITE_TRANSACTION = {"sqlite_begin_immediate": True}
+
+
+class WriterTurns:
+    """On SQLite, this process's writing transactions take turns, first come first served.
+
+    BEGIN IMMEDIATE already makes writers on one file run one at a time, but one that finds the
+    lock taken sleeps in SQLite's busy handler (growing naps up to 100 ms) and may lose to a
+    later one, leaving the file idle between writers. Waiting on an asyncio lock first hands
+    the file over at once and in order. It is
+    an optimisation only: another process on the same file still waits in the busy handler.
+    On PostgreSQL writers run concurrently (row locks order them), so nobody waits here.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._lock = asyncio.Lock() if is_sqlite(engine) else None
+
+    async def take(self) -> None:
+        if self._lock is not None:
+            await self._lock.acquire()
+
+    def give_back(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+    async def __aenter__(self) -> None:
+        await self.take()
+
+    async def __aexit__(self, *_: object) -> None:
+        self.give_back()
 
 
 def _begin_immediate(connection: Connection) -> None:

@@ -72,6 +72,11 @@ def contracts() -> list[ContractInfo]:
     return list(_REGISTRY.values())
 
 
+def registered(type_: str, version: int) -> ContractInfo | None:
+    """The contract of an event type and version, if there is one."""
+    return _REGISTRY.get((type_, version))
+
+
 def new_event(payload: Contract, *, municipality: str, producer: str) -> Envelope:
     info = contract_of(type(payload))
     return Envelope(
@@ -101,7 +106,7 @@ def parse_event(raw: bytes) -> ReceivedEvent:
         envelope = Envelope.model_validate_json(raw)
     except ValidationError as error:
         raise InvalidEvent(f"not a valid envelope: {_summary(error)}") from error
-    info = _REGISTRY.get((envelope.type, envelope.version))
+    info = registered(envelope.type, envelope.version)
     if info is None:
         raise InvalidEvent(f"unknown event type {envelope.type} v{envelope.version}")
     try:

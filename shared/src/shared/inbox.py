@@ -7,6 +7,7 @@ derived from offset and timestamp, so a re-published event gets a new one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select
@@ -27,21 +28,37 @@ def inbox_table(metadata: MetaData) -> Table:
     )
 
 
-async def claim(session: AsyncSession, inbox: Table, topic: str, event: ReceivedEvent) -> bool:
-    """Records the event in the caller's transaction; False when it was handled before.
+async def claim(
+    session: AsyncSession, inbox: Table, topic: str, events: Sequence[ReceivedEvent]
+) -> list[ReceivedEvent]:
+    """Records the events not handled before in the caller's transaction; returns them in order.
 
-    A concurrent delivery of the same event makes the insert fail on the primary key at commit;
-    the caller then checks `recorded` and treats it as handled.
+    One SELECT finds those handled before and one INSERT records the rest; an event delivered
+    twice within the batch counts once. A concurrent delivery of the same event makes the insert
+    fail on the primary key at commit; the caller then checks `recorded` and treats it as handled.
     """
-    event_id = str(event.envelope.event_id)
-    if await session.scalar(select(inbox.c.event_id).where(inbox.c.event_id == event_id)):
-        return False
-    await session.execute(
-        inbox.insert().values(
-            event_id=event_id, type=event.envelope.type, topic=topic, handled_at=datetime.now(UTC)
+    ids = [str(event.envelope.event_id) for event in events]
+    handled = set(await session.scalars(select(inbox.c.event_id).where(inbox.c.event_id.in_(ids))))
+    fresh: list[ReceivedEvent] = []
+    for event, event_id in zip(events, ids, strict=True):
+        if event_id not in handled:
+            handled.add(event_id)
+            fresh.append(event)
+    if fresh:
+        now = datetime.now(UTC)
+        await session.execute(
+            inbox.insert(),
+            [
+                {
+                    "event_id": str(e.envelope.event_id),
+                    "type": e.envelope.type,
+                    "topic": topic,
+                    "handled_at": now,
+                }
+                for e in fresh
+            ],
         )
-    )
-    return True
+    return fresh
 
 
 async def recorded(sessions: SessionFactory, inbox: Table, event: ReceivedEvent) -> bool:

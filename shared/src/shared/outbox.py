@@ -4,6 +4,9 @@ A use case calls `add_to_outbox` inside its transaction, so nothing is published
 committed. `OutboxRelay` publishes pending rows in id order with an idempotent producer and
 marks them sent only after the broker acknowledged, so nothing committed is lost when Kafka
 or the service is down (a crash between the two re-sends; consumers dedupe on `event_id`).
+
+A commit wakes the relay at once: in the process by `wake()`, and on PostgreSQL in any process
+by a NOTIFY that the leading relay LISTENs to. Both are hints; the poll is the guarantee.
 """
 
 from __future__ import annotations
@@ -34,11 +37,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from shared.db import SessionFactory, is_sqlite
-from shared.events import Envelope, contracts
+from shared.db import WRITE_TRANSACTION, SessionFactory, WriterTurns, is_sqlite
+from shared.events import Envelope, registered
 from shared.observability import CORRELATION_HEADER, get_logger
 
 log = get_logger(__name__)
+
+# NOTIFY is delivered at commit to listeners of the same database: one channel name serves all.
+OUTBOX_CHANNEL = "outbox_pending"
 
 # SQLite has no BIGSERIAL: an INTEGER PRIMARY KEY there is the rowid, which autoincrements.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -61,10 +67,10 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def topic_of(envelope: Envelope) -> str:
-    for info in contracts():
-        if (info.type, info.version) == (envelope.type, envelope.version):
-            return info.topic
-    raise KeyError(f"no contract for {envelope.type} v{envelope.version}")
+    info = registered(envelope.type, envelope.version)
+    if info is None:
+        raise KeyError(f"no contract for {envelope.type} v{envelope.version}")
+    return info.topic
 
 
 async def add_to_outbox(session: AsyncSession, outbox: Table, *envelopes: Envelope) -> None:
@@ -81,6 +87,8 @@ async def add_to_outbox(session: AsyncSession, outbox: Table, *envelopes: Envelo
     ]
     if rows:
         await session.execute(outbox.insert(), rows)
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
 
 
 class OutboxRelay:
@@ -95,6 +103,7 @@ class OutboxRelay:
         *,
         engine: AsyncEngine,
         sessions: SessionFactory,
+        writer_turns: WriterTurns,
         outbox: Table,
         bootstrap_servers: str,
         service: str,
@@ -103,6 +112,7 @@ class OutboxRelay:
     ) -> None:
         self._engine = engine
         self._sessions = sessions
+        self._writer_turns = writer_turns
         self._outbox = outbox
         self._bootstrap = bootstrap_servers
         self._lock_key = _advisory_key(service)
@@ -152,7 +162,8 @@ class OutboxRelay:
         if not rows:
             return 0
         await self._send(rows)
-        async with self._sessions() as session, session.begin():
+        async with self._writer_turns, self._sessions() as session, session.begin():
+            await session.connection(execution_options=WRITE_TRANSACTION)
             await session.execute(
                 update(self._outbox)
                 .where(self._outbox.c.id.in_([row.id for row in rows]))
@@ -163,10 +174,12 @@ class OutboxRelay:
 
     async def _relay_forever(self) -> None:
         while True:
+            # Cleared before reading, not after: a commit while rows are being sent must still
+            # wake the next round, or its rows would wait for the poll.
+            self._wake.clear()
             sent = await self.publish_pending()
             if sent == self._batch:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
 
@@ -215,12 +228,30 @@ class OutboxRelay:
             return
         async with self._engine.connect() as connection:
             await self._await_lock(connection)
+            # The advisory lock is the session's; ending the transaction keeps the connection
+            # from idling in one, where notifications would wait until it ended.
+            await connection.commit()
             try:
-                yield
+                async with self._notifications(connection):
+                    yield
             finally:
                 await connection.execute(
                     text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key}
                 )
+
+    @contextlib.asynccontextmanager
+    async def _notifications(self, connection: AsyncConnection) -> AsyncIterator[None]:
+        """Other processes' commits wake this relay through PostgreSQL's LISTEN."""
+        listener: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's
+        await listener.add_listener(OUTBOX_CHANNEL, self._notified)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):  # the connection may be gone; nothing to undo
+                await listener.remove_listener(OUTBOX_CHANNEL, self._notified)
+
+    def _notified(self, *_: object) -> None:
+        self.wake()
 
     async def _await_lock(self, connection: AsyncConnection) -> None:
         # Another replica holds it; the database has no event to wait on, so poll.

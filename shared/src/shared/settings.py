@@ -37,6 +37,7 @@ class ServiceSettings(AuthSettings):
     run_migrations: bool = True
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, gt=0)
+    consumer_batch_size: int = Field(default=1000, gt=0)  # events applied in one transaction
 
 
 def load_service_settings(service: str) -> ServiceSettings:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import groupby
+
 from shared.contracts.education import (
     ENROLMENTS_TOPIC,
     CourseCompleted,
@@ -17,7 +20,7 @@ from shared.contracts.networks import (
     DevelopmentProjectProposed,
 )
 from shared.events import ReceivedEvent
-from shared.runtime import ServiceRuntime, UnitOfWork
+from shared.runtime import ServiceRuntime, UnitOfWork, each
 from svc_grants.service import effects
 
 
@@ -33,6 +36,16 @@ async def on_enrolment_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
             await effects.complete_enrolment(uow, event.envelope, completed)
 
 
+async def on_enrolment_events(uow: UnitOfWork, events: Sequence[ReceivedEvent]) -> None:
+    """A batch: each run of registrations in one insert, the other events one by one, in order."""
+    for registrations, run in groupby(events, lambda e: isinstance(e.payload, EnrolmentRegistered)):
+        if registrations:
+            payloads = [e.payload for e in run if isinstance(e.payload, EnrolmentRegistered)]
+            await effects.record_enrolments(uow, payloads)
+        else:
+            await each(on_enrolment_event)(uow, list(run))
+
+
 async def on_network_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
     match event.payload:
         case CompetencePlanInForce() as plan:
@@ -44,6 +57,6 @@ async def on_network_event(uow: UnitOfWork, event: ReceivedEvent) -> None:
 
 
 def register(runtime: ServiceRuntime) -> None:
-    runtime.on_event(ENROLMENTS_TOPIC, on_enrolment_event)
+    runtime.on_event(ENROLMENTS_TOPIC, on_enrolment_event, batch_effect=on_enrolment_events)
     runtime.on_event(PLANS_TOPIC, on_network_event)
     runtime.on_event(PROJECTS_TOPIC, on_network_event)

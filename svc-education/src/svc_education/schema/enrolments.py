@@ -18,7 +18,7 @@ from svc_education.domain.enrolments import (
 )
 from svc_education.schema.catalogue import Offering
 from svc_education.service import catalogue, enrolments
-from svc_education.service.enrolments import RowResult
+from svc_education.service.enrolments import NewEnrolment, RowResult
 
 if TYPE_CHECKING:
     from svc_education.schema.regions import Municipality
@@ -54,7 +54,7 @@ class Enrolment:
         return Municipality(number=self.municipality_number)
 
     @classmethod
-    def from_row(cls, row: models.Enrolment) -> Enrolment:
+    def from_row(cls, row: models.Enrolment | NewEnrolment) -> Enrolment:
         return cls(
             id=strawberry.ID(str(row.id)),
             external_ref=row.external_ref,
