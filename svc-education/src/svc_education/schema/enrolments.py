@@ -152,7 +152,7 @@ class EnrolmentInput:
 @strawberry.type
 class EnrolmentQuery:
     @strawberry.field
-    async def enrolment(self, info: strawberry.Info, id: strawberry.ID) -> Enrolment:
+    async def enrolment(self, info: strawberry.Info, id: strawberry.ID) -> Enrolment | None:
         ctx = context_of(info)
         row = await enrolments.enrolment(ctx.runtime, ctx.principal, enrolment_id=id)
         return Enrolment.from_row(row)

@@ -130,7 +130,9 @@ class GrantDecisionInput:
 @strawberry.type
 class ApplicationQuery:
     @strawberry.field(description="One application the caller may see.")
-    async def grant_application(self, info: strawberry.Info, id: strawberry.ID) -> GrantApplication:
+    async def grant_application(
+        self, info: strawberry.Info, id: strawberry.ID
+    ) -> GrantApplication | None:
         ctx = context_of(info)
         row = await reads.application(ctx.runtime, ctx.principal, application_id=id)
         return GrantApplication.from_row(row)

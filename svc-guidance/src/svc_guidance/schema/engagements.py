@@ -61,7 +61,7 @@ class EngagementQuery:
     @strawberry.field
     async def guidance_engagement(
         self, info: strawberry.Info, id: strawberry.ID
-    ) -> GuidanceEngagement:
+    ) -> GuidanceEngagement | None:
         ctx = context_of(info)
         row = await reads.engagement(ctx.runtime, ctx.principal, engagement_id=id)
         return GuidanceEngagement.from_row(row)

@@ -55,7 +55,7 @@ class IntakeQuery:
         return [GuidanceCase.from_row(row) for row in rows]
 
     @strawberry.field
-    async def guidance_case(self, info: strawberry.Info, id: strawberry.ID) -> GuidanceCase:
+    async def guidance_case(self, info: strawberry.Info, id: strawberry.ID) -> GuidanceCase | None:
         ctx = context_of(info)
         return GuidanceCase.from_row(await reads.case(ctx.runtime, ctx.principal, case_id=id))
 
