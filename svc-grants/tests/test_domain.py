@@ -85,6 +85,12 @@ def test_employer_schemes_cap_each_enrolment() -> None:
     assert validate_scheme("X", 2018, 100, employer, None, 50).cap_per_enrolment_ore == 50
 
 
+def test_a_budget_below_the_default_cap_caps_at_the_budget() -> None:
+    employer = SchemeKind.EMPLOYER_FURTHER_EDUCATION
+    terms = validate_scheme("Tilskudd", 2018, 50_000_00, employer, None)
+    assert terms.cap_per_enrolment_ore == 50_000_00
+
+
 @pytest.mark.parametrize(
     ("kind", "county", "cap"),
     [

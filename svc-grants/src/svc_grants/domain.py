@@ -76,7 +76,8 @@ def validate_scheme(
         return SchemeTerms(county=_scheme_county(county), cap_per_enrolment_ore=None)
     if county is not None:
         raise BadUserInput("county", "only development-project funds are allocated per county")
-    cap = DEFAULT_CAP_PER_ENROLMENT_ORE if cap_ore is None else cap_ore
+    # A default never makes the documented input fail: a budget below it caps at the budget.
+    cap = min(DEFAULT_CAP_PER_ENROLMENT_ORE, budget_ore) if cap_ore is None else cap_ore
     if not 0 < cap <= budget_ore:
         raise BadUserInput("capPerEnrolmentNok", "must be more than 0 and within the budget")
     return SchemeTerms(county=None, cap_per_enrolment_ore=cap)
