@@ -49,6 +49,8 @@ try {
     return route.abort();
   });
   const page = await context.newPage();
+  // Generous bounds: on a loaded 2-core machine the page's scripts can take long to render.
+  page.setDefaultTimeout(120_000);
   await page.goto(`${routerUrl}/graphql`, { waitUntil: "networkidle" });
   await page.getByText(collection).first().click();
   await page.getByText(operation, { exact: true }).first().click();
@@ -57,12 +59,12 @@ try {
       response.url() === `${routerUrl}/graphql` &&
       response.request().method() === "POST" &&
       (response.request().postData() ?? "").includes(`query ${operation}`),
-    { timeout: 30_000 },
+    { timeout: 120_000 },
   );
   await page.getByRole("button", { name: "Run", exact: true }).click();
   answer = await (await answered).json();
   const first = answer?.data?.[rootField]?.[0]?.name;
-  await page.getByText(first).first().waitFor({ timeout: 30_000 });
+  await page.getByText(first).first().waitFor();
   shown = first;
 } finally {
   await browser.close();
