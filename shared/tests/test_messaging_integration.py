@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from shared.contracts.education import ENROLMENTS_TOPIC
@@ -424,3 +425,58 @@ async def test_an_effect_waits_out_a_database_outage_and_is_applied_once(
     assert rows == [str(payload.enrolment_id)]
     assert handled == [str(payload.enrolment_id)]
     assert dead_letters == 0
+
+
+async def test_an_oversized_row_is_set_aside_and_the_rows_after_it_are_published(
+    kafka_bootstrap: str, database: str
+) -> None:
+    topic = f"test.oversized.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    service = f"oversized-{uuid.uuid4().hex[:6]}"
+    runtime = await make_runtime(database, kafka_bootstrap, service)
+    big, same_key, other_key = (
+        new_event(enrolment_registered(m), municipality=m, producer="t")
+        for m in ("0301", "0301", "5601")
+    )
+    # Over the broker's 1 MiB: without setting it aside, every attempt fails and blocks the rest.
+    too_large = big.model_dump(mode="json") | {"padding": "x" * 1_100_000}
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            runtime.outbox.insert(),
+            [
+                _row(big) | {"topic": topic, "envelope": too_large},
+                _row(same_key) | {"topic": topic},
+                _row(other_key) | {"topic": topic},
+            ],
+        )
+    try:
+        assert await runtime.relay.publish_pending() == 3
+        assert await runtime.relay.publish_pending() == 0  # a set-aside row is not tried again
+        records = await consume(kafka_bootstrap, topic, 2)
+        async with runtime.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        runtime.outbox.c.event_id,
+                        runtime.outbox.c.sent_at,
+                        runtime.outbox.c.set_aside_at,
+                        runtime.outbox.c.set_aside_reason,
+                    ).order_by(runtime.outbox.c.id)
+                )
+            ).all()
+    finally:
+        await runtime.relay.close()
+        await runtime.engine.dispose()
+
+    assert [json.loads(r.value)["event_id"] for r in records] == [
+        str(same_key.event_id),
+        str(other_key.event_id),
+    ]
+    set_aside, *published = rows
+    assert set_aside.sent_at is None and set_aside.set_aside_at is not None
+    assert "larger than 900000 bytes" in set_aside.set_aside_reason
+    assert all(r.sent_at is not None and r.set_aside_at is None for r in published)
+    counted = REGISTRY.get_sample_value(
+        "outbox_rows_set_aside_total", {"service": service, "topic": topic}
+    )
+    assert counted == 1
