@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import Column, MetaData, String, Table, func, select
 
 from shared.contracts.education import ENROLMENTS_TOPIC
@@ -340,3 +343,140 @@ async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
             await runtime.relay.close()
             await runtime.engine.dispose()
     assert str(event.event_id) in {json.loads(r.value)["event_id"] for r in records}
+
+
+@pytest.fixture
+def cluster_dir() -> Iterator[Path]:
+    """A data directory the server's own user can enter (pytest's tmp_path is root's only)."""
+    root = Path(tempfile.mkdtemp(prefix="outage-"))
+    root.chmod(0o755)
+    yield root / "pg"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+async def test_an_effect_waits_out_a_database_outage_and_is_applied_once(
+    kafka_bootstrap: str, cluster_dir: Path
+) -> None:
+    from aiokafka import TopicPartition
+
+    from localinfra.postgres import LocalPostgres
+    from shared.failures import is_transient
+    from shared.messaging import HANDLER_ATTEMPTS
+
+    topic = f"test.outage.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    # A cluster of the test's own, so stopping it leaves the other tests' databases alone.
+    cluster = LocalPostgres(data_dir=cluster_dir)
+    await asyncio.to_thread(cluster.start)
+    try:
+        url = cluster.create_database("outage")
+        runtime = await make_runtime(url, kafka_bootstrap, f"outage-{uuid.uuid4().hex[:6]}")
+        failures: list[BaseException] = []
+        handled: list[str] = []
+        apply_batch = runtime.handle_batch
+
+        async def counting(topic: str, events: Sequence[ReceivedEvent]) -> int:
+            try:
+                return await apply_batch(topic, events)
+            except Exception as error:
+                failures.append(error)
+                raise
+
+        async def effect(uow: UnitOfWork, event: ReceivedEvent) -> None:
+            await uow.session.execute(
+                effects.insert().values(enrolment_id=str(event.payload.enrolment_id))
+            )
+            handled.append(str(event.payload.enrolment_id))
+
+        runtime.handle_batch = counting  # type: ignore[method-assign]
+        runtime.on_event(topic, effect)
+        await asyncio.to_thread(cluster.stop)
+        payload = enrolment_registered()
+        raw = new_event(payload, municipality="5601", producer="t").model_dump_json().encode()
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+        await producer.start()
+        await runtime.broker.start()
+        try:
+            await producer.send_and_wait(topic, raw, key=b"5601")
+            async with asyncio.timeout(60):  # longer than the three attempts of old
+                while len(failures) <= HANDLER_ATTEMPTS + 1:
+                    await asyncio.sleep(0.05)
+            await asyncio.to_thread(cluster.start)
+            async with asyncio.timeout(60):
+                while not handled:
+                    await asyncio.sleep(0.05)
+        finally:
+            await producer.stop()
+            await runtime.broker.stop()
+        async with runtime.sessions() as session:
+            rows = (await session.scalars(select(effects.c.enrolment_id))).all()
+        await runtime.engine.dispose()
+    finally:
+        await asyncio.to_thread(cluster.stop)
+
+    dlq = TopicPartition(dead_letter_topic(topic), 0)
+    probe = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap)
+    await probe.start()
+    try:
+        dead_letters = (await probe.end_offsets([dlq]))[dlq]
+    finally:
+        await probe.stop()
+    assert all(is_transient(error) for error in failures), failures
+    assert rows == [str(payload.enrolment_id)]
+    assert handled == [str(payload.enrolment_id)]
+    assert dead_letters == 0
+
+
+async def test_an_oversized_row_is_set_aside_and_the_rows_after_it_are_published(
+    kafka_bootstrap: str, database: str
+) -> None:
+    topic = f"test.oversized.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=1)
+    service = f"oversized-{uuid.uuid4().hex[:6]}"
+    runtime = await make_runtime(database, kafka_bootstrap, service)
+    big, same_key, other_key = (
+        new_event(enrolment_registered(m), municipality=m, producer="t")
+        for m in ("0301", "0301", "5601")
+    )
+    # Over the broker's 1 MiB: without setting it aside, every attempt fails and blocks the rest.
+    too_large = big.model_dump(mode="json") | {"padding": "x" * 1_100_000}
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            runtime.outbox.insert(),
+            [
+                _row(big) | {"topic": topic, "envelope": too_large},
+                _row(same_key) | {"topic": topic},
+                _row(other_key) | {"topic": topic},
+            ],
+        )
+    try:
+        assert await runtime.relay.publish_pending() == 3
+        assert await runtime.relay.publish_pending() == 0  # a set-aside row is not tried again
+        records = await consume(kafka_bootstrap, topic, 2)
+        async with runtime.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        runtime.outbox.c.event_id,
+                        runtime.outbox.c.sent_at,
+                        runtime.outbox.c.set_aside_at,
+                        runtime.outbox.c.set_aside_reason,
+                    ).order_by(runtime.outbox.c.id)
+                )
+            ).all()
+    finally:
+        await runtime.relay.close()
+        await runtime.engine.dispose()
+
+    assert [json.loads(r.value)["event_id"] for r in records] == [
+        str(same_key.event_id),
+        str(other_key.event_id),
+    ]
+    set_aside, *published = rows
+    assert set_aside.sent_at is None and set_aside.set_aside_at is not None
+    assert "larger than 900000 bytes" in set_aside.set_aside_reason
+    assert all(r.sent_at is not None and r.set_aside_at is None for r in published)
+    counted = REGISTRY.get_sample_value(
+        "outbox_rows_set_aside_total", {"service": service, "topic": topic}
+    )
+    assert counted == 1

@@ -6,11 +6,16 @@ batch, applied in one transaction. Offsets are committed after that transaction
 to `<topic>.dlq` with the reason in its headers; when a batch fails, its events are applied one
 by one, and one whose effect keeps failing is dead-lettered too. So a poison message never
 blocks its partition (a NACK would redeliver it forever) and never takes the good ones down.
+
+A transient failure (database unavailable or locked, timeout, broker error: see
+`shared.failures`) is not the event's fault: the handler retries it with backoff for as long as
+it takes, holding its partition, since no later offset is committed while it waits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeAlias
 
@@ -23,6 +28,7 @@ from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
 
 from shared.events import Envelope, InvalidEvent, ReceivedEvent, contracts, parse_event
+from shared.failures import is_transient
 from shared.observability import get_logger
 
 log = get_logger(__name__)
@@ -31,7 +37,14 @@ EventHandler = Callable[[str, ReceivedEvent], Awaitable[object]]
 BatchHandler = Callable[[str, Sequence[ReceivedEvent]], Awaitable[object]]
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 DLQ_SUFFIX = ".dlq"
-HANDLER_ATTEMPTS = 3
+HANDLER_ATTEMPTS = 3  # for a permanent failure: a bug or a broken domain rule
+RETRY_FIRST_SECONDS = 0.2
+RETRY_MAX_SECONDS = 30.0
+# The handler holds its partition while a transient failure lasts. aiokafka leaves the group
+# when getmany() is not called for max_poll_interval_ms (default 5 min), which would only hand
+# the partition to a replica facing the same outage. Liveness is the heartbeat's job
+# (session_timeout_ms): a dead process is still noticed in seconds.
+MAX_POLL_INTERVAL_MS = 24 * 3600 * 1000
 
 
 def dead_letter_topic(topic: str) -> str:
@@ -61,6 +74,7 @@ def subscribe(
         group_id=group_id,
         ack_policy=AckPolicy.ACK,
         auto_offset_reset="earliest",
+        max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
         decoder=_not_decoded,
         title=f"{group_id}:{topic}",
     )
@@ -88,8 +102,9 @@ async def _apply(
     handle: EventHandler,
     handle_batch: BatchHandler,
 ) -> None:
+    events = [event for _, event in received]
     try:
-        await handle_batch(topic, [event for _, event in received])
+        await _retry_while_transient(topic, lambda: handle_batch(topic, events))
     except Exception as error:
         # Nothing of the batch was applied; one at a time, only a bad event is dead-lettered.
         log.warning("batch failed; applying its events one by one", topic=topic, error=repr(error))
@@ -106,14 +121,39 @@ async def _handle_with_retries(
 ) -> None:
     for attempt in range(1, HANDLER_ATTEMPTS + 1):
         try:
-            await handle(topic, event)
+            await _retry_while_transient(topic, lambda: handle(topic, event))
             return
         except Exception as error:
             log.warning("event handler failed", topic=topic, attempt=attempt, error=repr(error))
             if attempt == HANDLER_ATTEMPTS:
                 await _dead_letter(broker, topic, record, f"handler failed: {error!r}")
                 return
-            await asyncio.sleep(0.2 * 2**attempt)
+            await asyncio.sleep(RETRY_FIRST_SECONDS * 2**attempt)
+
+
+async def _retry_while_transient(topic: str, work: Callable[[], Awaitable[object]]) -> None:
+    """Runs `work` until it succeeds or fails permanently (raised), however long that takes."""
+    for attempt in itertools.count(1):
+        try:
+            await work()
+            return
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            delay = retry_delay(attempt)
+            log.warning(
+                "transient failure; retrying",
+                topic=topic,
+                attempt=attempt,
+                retry_in_seconds=delay,
+                error=repr(error),
+            )
+            await asyncio.sleep(delay)
+
+
+def retry_delay(attempt: int) -> float:
+    """Exponential backoff from RETRY_FIRST_SECONDS, capped at RETRY_MAX_SECONDS."""
+    return min(RETRY_FIRST_SECONDS * 2.0 ** min(attempt - 1, 32), RETRY_MAX_SECONDS)
 
 
 async def _dead_letter(broker: KafkaBroker, topic: str, record: Record, reason: str) -> None:

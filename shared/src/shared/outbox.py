@@ -5,6 +5,10 @@ committed. `OutboxRelay` publishes pending rows in id order with an idempotent p
 marks them sent only after the broker acknowledged, so nothing committed is lost when Kafka
 or the service is down (a crash between the two re-sends; consumers dedupe on `event_id`).
 
+A row whose envelope is larger than the broker takes (`OUTBOX_MAX_MESSAGE_BYTES`) would fail on
+every attempt and hold back every row after it: it is set aside instead (`set_aside_at`, with
+the reason), logged as an error and counted, and the rows after it flow, those of its key too.
+
 A commit wakes the relay at once: in the process by `wake()`, and on PostgreSQL in any process
 by a NOTIFY that the leading relay LISTENs to. Both are hints; the poll is the guarantee.
 """
@@ -20,6 +24,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from prometheus_client import Counter
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -46,6 +51,13 @@ log = get_logger(__name__)
 # NOTIFY is delivered at commit to listeners of the same database: one channel name serves all.
 OUTBOX_CHANNEL = "outbox_pending"
 
+# Under the broker's default message.max.bytes (1 MiB), with room for the key, headers and batch.
+DEFAULT_MAX_MESSAGE_BYTES = 900_000
+
+ROWS_SET_ASIDE = Counter(
+    "outbox_rows_set_aside", "Outbox rows the relay could never publish", ["service", "topic"]
+)
+
 # SQLite has no BIGSERIAL: an INTEGER PRIMARY KEY there is the rowid, which autoincrements.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -62,6 +74,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("envelope", JSON, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("set_aside_at", DateTime(timezone=True), nullable=True),
+        Column("set_aside_reason", String(500), nullable=True),
         Index("ix_outbox_pending", "id", postgresql_where=text("sent_at IS NULL")),
     )
 
@@ -109,13 +123,16 @@ class OutboxRelay:
         service: str,
         poll_seconds: float = 0.5,
         batch_size: int = 500,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> None:
         self._engine = engine
         self._sessions = sessions
         self._writer_turns = writer_turns
         self._outbox = outbox
         self._bootstrap = bootstrap_servers
+        self._service = service
         self._lock_key = _advisory_key(service)
+        self._max_bytes = max_message_bytes
         self._poll = poll_seconds
         self._batch = batch_size
         self._wake = asyncio.Event()
@@ -144,7 +161,7 @@ class OutboxRelay:
         await self._close_producer()
 
     async def publish_pending(self) -> int:
-        """Publishes one batch; returns how many rows were sent."""
+        """Publishes one batch; returns how many rows it dealt with (sent or set aside)."""
         async with self._sessions() as session:
             rows = (
                 await session.execute(
@@ -154,23 +171,46 @@ class OutboxRelay:
                         self._outbox.c.key,
                         self._outbox.c.envelope,
                     )
-                    .where(self._outbox.c.sent_at.is_(None))
+                    .where(self._outbox.c.sent_at.is_(None), self._outbox.c.set_aside_at.is_(None))
                     .order_by(self._outbox.c.id)
                     .limit(self._batch)
                 )
             ).all()
-        if not rows:
-            return 0
-        await self._send(rows)
+        sized = [(row, json.dumps(row.envelope).encode()) for row in rows]
+        sendable = [item for item in sized if len(item[1]) <= self._max_bytes]
+        oversized = [item for item in sized if len(item[1]) > self._max_bytes]
+        if oversized:
+            await self._set_aside(oversized)
+        if sendable:
+            await self._send(sendable)
+            await self._mark(sent_at=datetime.now(UTC), ids=[row.id for row, _ in sendable])
+            self.published += len(sendable)
+        return len(rows)
+
+    async def _set_aside(self, oversized: Sequence[tuple[Row[Any, Any, Any, Any], bytes]]) -> None:
+        for row, value in oversized:
+            ROWS_SET_ASIDE.labels(self._service, row.topic).inc()
+            log.error(
+                "outbox row set aside: larger than the broker takes",
+                outbox_id=row.id,
+                topic=row.topic,
+                key=row.key,
+                size=len(value),
+                max_bytes=self._max_bytes,
+            )
+        reason = f"envelope larger than {self._max_bytes} bytes"
+        await self._mark(
+            set_aside_at=datetime.now(UTC),
+            set_aside_reason=reason,
+            ids=[row.id for row, _ in oversized],
+        )
+
+    async def _mark(self, *, ids: list[int], **values: object) -> None:
         async with self._writer_turns, self._sessions() as session, session.begin():
             await session.connection(execution_options=WRITE_TRANSACTION)
             await session.execute(
-                update(self._outbox)
-                .where(self._outbox.c.id.in_([row.id for row in rows]))
-                .values(sent_at=datetime.now(UTC))
+                update(self._outbox).where(self._outbox.c.id.in_(ids)).values(**values)
             )
-        self.published += len(rows)
-        return len(rows)
 
     async def _relay_forever(self) -> None:
         while True:
@@ -183,19 +223,16 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
 
-    async def _send(self, rows: Sequence[Row[Any, Any, Any, Any]]) -> None:
-        """Rows of (id, topic, key, envelope), published in order."""
+    async def _send(self, rows: Sequence[tuple[Row[Any, Any, Any, Any], bytes]]) -> None:
+        """Rows of (id, topic, key, envelope) with their serialized envelope, sent in order."""
         producer = await self._ready_producer()
         try:
             # send() queues in order; an idempotent producer keeps that order per partition.
             futures = [
                 await producer.send(
-                    row.topic,
-                    json.dumps(row.envelope).encode(),
-                    key=row.key.encode(),
-                    headers=_headers(row.envelope),
+                    row.topic, value, key=row.key.encode(), headers=_headers(row.envelope)
                 )
-                for row in rows
+                for row, value in rows
             ]
             await asyncio.gather(*futures)
         except KafkaError:

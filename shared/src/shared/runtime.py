@@ -106,6 +106,7 @@ class ServiceRuntime:
             service=self.service,
             poll_seconds=self.settings.outbox_poll_seconds,
             batch_size=self.settings.outbox_batch_size,
+            max_message_bytes=self.settings.outbox_max_message_bytes,
         )
         self.live = LiveFeed(self.settings.kafka_bootstrap_servers)
 

@@ -37,6 +37,8 @@ class ServiceSettings(AuthSettings):
     run_migrations: bool = True
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, gt=0)
+    # An envelope larger than this is set aside, not sent: keep it under the broker's limit.
+    outbox_max_message_bytes: int = Field(default=900_000, gt=0)
     consumer_batch_size: int = Field(default=1000, gt=0)  # events applied in one transaction
 
 
