@@ -23,21 +23,16 @@ from shared.contracts.networks import (
 )
 from shared.events import Contract, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import enrolment_registered, event_bytes, execute
+from shared.testing import SubgraphDriver, enrolment_registered, event_bytes
 from shared.web import ServiceDefinition
 from svc_grants.app import SERVICE
 from svc_grants.models import GrantScheme
-from svc_grants.schema import schema
 
 DIRECTORATE = ["directorate"]
 ALTA = "5601"  # Finnmark (56)
 
 
-class GraphQLError(AssertionError):
-    pass
-
-
-class Grants:
+class Grants(SubgraphDriver):
     """Drives grants as its clients and its event sources do."""
 
     APPLICATION = """
@@ -58,37 +53,13 @@ class Grants:
     CREATE_SCHEME = """mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
       id county budgetNok committedNok paidNok availableNok capPerEnrolmentNok } }"""
 
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-
-    async def call(
-        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> dict[str, Any]:
-        """The data of a call that must succeed."""
-        data, errors = await execute(schema, self.runtime, query, variables, roles)
-        if errors:
-            raise GraphQLError(errors)
-        assert data is not None
-        return data
-
-    async def error(
-        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> dict[str, Any]:
-        """The extensions of the one error of a call that must fail."""
-        _, errors = await execute(schema, self.runtime, query, variables, roles)
-        assert len(errors) == 1, errors
-        return errors[0]["extensions"]
-
-    async def raw(
-        self, query: str, variables: dict[str, Any], roles: list[str] | None
-    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        return await execute(schema, self.runtime, query, variables, roles)
+    schema = SERVICE.schema
 
     async def error_or_data(
         self, query: str, variables: dict[str, Any], roles: list[str]
     ) -> dict[str, Any]:
         """The data of a call, or its one error's extensions."""
-        data, errors = await execute(schema, self.runtime, query, variables, roles)
+        data, errors = await self.raw(query, variables, roles)
         return errors[0]["extensions"] if errors else data or {}
 
     async def scheme(self, budget: str = "1000000", **fields: Any) -> str:

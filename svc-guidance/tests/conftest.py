@@ -13,7 +13,7 @@ from sqlalchemy import select
 from shared.contracts.networks import RISK_TOPIC, RiskAssessed
 from shared.events import parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import GraphQLCall, event_bytes
+from shared.testing import SubgraphDriver, event_bytes
 from shared.web import ServiceDefinition
 from svc_guidance.app import SERVICE
 
@@ -21,11 +21,7 @@ DIRECTORATE = ["directorate"]
 ALTA = "5601"  # Finnmark (56)
 
 
-class GraphQLError(AssertionError):
-    pass
-
-
-class Guidance:
+class Guidance(SubgraphDriver):
     """Drives guidance as its clients and networks' risk events do."""
 
     CASE = "id origin status reason evidence committedHoursPerMonth riskLevel openedOn"
@@ -52,27 +48,7 @@ class Guidance:
     QUEUE = f"{{ guidanceQueue {{ {CASE} }} }}"
     ADVISERS = "{ guidanceAdvisers { id name capacity activeEngagements utilisation } }"
 
-    def __init__(self, runtime: ServiceRuntime, gql: GraphQLCall) -> None:
-        self.runtime = runtime
-        self.gql = gql
-
-    async def call(
-        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> dict[str, Any]:
-        """The data of a call that must succeed."""
-        data, errors = await self.gql(query, variables, roles)
-        if errors:
-            raise GraphQLError(errors)
-        assert data is not None
-        return data
-
-    async def error(
-        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> dict[str, Any]:
-        """The extensions of the one error of a call that must fail."""
-        _, errors = await self.gql(query, variables, roles)
-        assert len(errors) == 1, errors
-        return errors[0]["extensions"]
+    schema = SERVICE.schema
 
     async def nominate(self, municipality: str = ALTA, **fields: Any) -> dict[str, Any]:
         nomination = {"municipality": municipality, "reason": "Svikt i tjenesten", **fields}
@@ -146,5 +122,5 @@ def service_definition() -> ServiceDefinition:
 
 
 @pytest.fixture
-def guidance(runtime: ServiceRuntime, gql: GraphQLCall) -> Guidance:
-    return Guidance(runtime, gql)
+def guidance(runtime: ServiceRuntime) -> Guidance:
+    return Guidance(runtime)

@@ -17,20 +17,15 @@ from shared.contracts.grants import (
 )
 from shared.events import Contract, parse_event
 from shared.runtime import ServiceRuntime
-from shared.testing import event_bytes, execute
+from shared.testing import SubgraphDriver, event_bytes
 from shared.web import ServiceDefinition
 from svc_networks.app import SERVICE
-from svc_networks.schema import schema
 
 ROGALAND = "governor:rogaland"
 STAVANGER, SANDNES, SOLA = "1103", "1108", "1124"
 
 
-class GraphQLError(AssertionError):
-    pass
-
-
-class Networks:
+class Networks(SubgraphDriver):
     """Drives networks as its clients and grants' events do."""
 
     NETWORK = """id name establishedOn partners county { number }
@@ -64,31 +59,14 @@ class Networks:
     ENTITIES = """query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on Municipality { number %s } } }"""
 
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-
-    async def call(
-        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
-    ) -> dict[str, Any]:
-        """The data of a call that must succeed."""
-        data, errors = await execute(schema, self.runtime, query, variables, roles)
-        if errors:
-            raise GraphQLError(errors)
-        assert data is not None
-        return data
+    schema = SERVICE.schema
 
     async def error(
         self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
     ) -> dict[str, Any]:
         """The extensions and message of the one error of a call that must fail."""
-        _, errors = await execute(schema, self.runtime, query, variables, roles)
-        assert len(errors) == 1, errors
-        return {**errors[0]["extensions"], "message": errors[0]["message"]}
-
-    async def raw(
-        self, query: str, variables: dict[str, Any], roles: list[str] | None
-    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        return await execute(schema, self.runtime, query, variables, roles)
+        error = await self.failure(query, variables, roles)
+        return {**error["extensions"], "message": error["message"]}
 
     async def entities(
         self, fields: str, numbers: list[str], roles: list[str] | None = None

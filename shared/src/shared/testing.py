@@ -149,3 +149,45 @@ async def execute(
     )
     errors = [dict(error.formatted) for error in result.errors or []]
     return result.data, errors
+
+
+class CallFailed(AssertionError):
+    """A call that had to succeed answered with errors."""
+
+
+class SubgraphDriver:
+    """The base of each service's test driver: runs its subgraph as a given role."""
+
+    schema: strawberry.federation.Schema
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        self.runtime = runtime
+
+    async def raw(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Result:
+        return await execute(self.schema, self.runtime, query, variables, roles)
+
+    async def call(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The data of a call that must succeed."""
+        data, errors = await self.raw(query, variables, roles)
+        if errors:
+            raise CallFailed(errors)
+        assert data is not None
+        return data
+
+    async def failure(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The one error of a call that must fail."""
+        _, errors = await self.raw(query, variables, roles)
+        assert len(errors) == 1, errors
+        return errors[0]
+
+    async def error(
+        self, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The extensions of the one error of a call that must fail."""
+        return dict((await self.failure(query, variables, roles))["extensions"])
