@@ -6,8 +6,8 @@
 // Usage: node tests/graphiql_browser.mjs ROUTER_URL COLLECTION OPERATION ROOT_FIELD
 // Prints one JSON object: {"answer": the operation's answer as the browser received it,
 // "shown": the first item's name, once it is visible on the page, "requests": [...],
-// "external": [...]}. (The answer pane is an editor that renders only its visible lines, so the
-// first item is what is looked for on the page.)
+// "external": [...], "posted": [...]}. (The answer pane is an editor that renders only its
+// visible lines, so the first item is what is looked for on the page.)
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
@@ -35,11 +35,15 @@ const browser = await chromium.launch({
 });
 const requests = [];
 const external = [];
+const posted = []; // the start of every POST body, to tell what Run sent when a check fails
 let answer = null;
 let shown = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  context.on("request", (request) => requests.push(request.url().slice(0, 200)));
+  context.on("request", (request) => {
+    requests.push(request.url().slice(0, 200));
+    if (request.method() === "POST") posted.push((request.postData() ?? "").slice(0, 120));
+  });
   await context.route("**/*", (route) => {
     const url = route.request().url();
     if (isLocal(url)) {
@@ -54,19 +58,26 @@ try {
   await page.goto(`${routerUrl}/graphql`, { waitUntil: "networkidle" });
   await page.getByText(collection).first().click();
   await page.getByText(operation, { exact: true }).first().click();
-  const answered = page.waitForResponse(
-    (response) =>
-      response.url() === `${routerUrl}/graphql` &&
-      response.request().method() === "POST" &&
-      (response.request().postData() ?? "").includes(`query ${operation}`),
-    { timeout: 120_000 },
-  );
-  await page.getByRole("button", { name: "Run", exact: true }).click();
-  answer = await (await answered).json();
+  // The operation opens in a new editor tab; on a loaded machine the Run button can be clicked
+  // before the tab holds the operation, and that click runs nothing. A person clicks again, so
+  // the script does too, until the operation's own request is answered (each try bounded).
+  const isAnswer = (response) =>
+    response.url() === `${routerUrl}/graphql` &&
+    response.request().method() === "POST" &&
+    (response.request().postData() ?? "").includes(`query ${operation}`);
+  for (let attempt = 1; answer === null; attempt += 1) {
+    const answered = page.waitForResponse(isAnswer, { timeout: 20_000 });
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    try {
+      answer = await (await answered).json();
+    } catch (error) {
+      if (attempt >= 6) throw error;
+    }
+  }
   const first = answer?.data?.[rootField]?.[0]?.name;
   await page.getByText(first).first().waitFor();
   shown = first;
 } finally {
   await browser.close();
-  console.log(JSON.stringify({ answer, shown, requests: [...new Set(requests)], external }));
+  console.log(JSON.stringify({ answer, shown, requests: [...new Set(requests)], external, posted }));
 }

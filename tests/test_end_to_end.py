@@ -512,7 +512,7 @@ def test_graphiql_in_a_real_browser_runs_an_example_operation_without_leaving_lo
         timeout=400,  # the script bounds each step itself; this only stops a hung browser
         check=False,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, (result.stderr[-3000:], result.stdout[-3000:])
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     names = [programme["name"] for programme in seen["answer"]["data"]["programmes"]]
     assert "Juss i barnevernet" in names
