@@ -43,3 +43,16 @@ def test_the_router_s_entity_calls_for_all_municipalities_stay_within_the_bounds
 )
 def test_deep_or_alias_flooding_queries_are_refused(query: str, reason: str) -> None:
     assert any(reason in message.lower() for message in errors_of(query)), errors_of(query)
+
+
+def test_a_refused_query_sent_again_is_refused_again_from_the_validation_cache() -> None:
+    query = "{ counties { municipalities { county { municipalities { name } } } } }"
+    first, second = education.execute_sync(query), education.execute_sync(query)
+    assert second.data is None
+    assert [e.extensions for e in second.errors or []] == [e.extensions for e in first.errors or []]
+    assert (second.errors or [None])[0].extensions == {"code": "COST_LIMIT_EXCEEDED"}
+
+
+def test_a_query_over_the_token_limit_is_refused_by_the_parser() -> None:
+    query = "{ " + " ".join(["__typename"] * 4001) + " }"
+    assert any("token" in message.lower() for message in errors_of(query)), errors_of(query)

@@ -7,11 +7,15 @@ reference data says for municipalities and counties (the router's `_entities` ba
 most every municipality), a handful for any other list. So nesting the big lists (counties →
 municipalities → county → municipalities) is refused before anything runs, while a
 municipality's few applications with their short histories are not.
+
+The rules are built once, so strawberry's validation cache can key on them: a document a
+client sends again (every client sends the same few) is parsed and validated once, not per
+request — validation cost more than the rest of a small mutation's CPU time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 
 from graphql import (
@@ -33,11 +37,11 @@ from graphql import (
     get_named_type,
 )
 from strawberry.extensions import (
-    AddValidationRules,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from shared import reference
@@ -47,6 +51,9 @@ MAX_ALIASES = 60
 MAX_TOKENS = 4000
 MAX_COST = 25_000
 DEFAULT_LIST_SIZE = 5
+# Distinct documents remembered: the clients' operations fit many times over; a flood of
+# one-off documents only evicts entries, it cannot grow memory.
+CACHED_DOCUMENTS = 512
 
 
 @cache
@@ -65,11 +72,20 @@ def list_sizes() -> dict[str, int]:
 def query_limits() -> list[Callable[[], SchemaExtension]]:
     """Factories, so each request gets extensions of its own (strawberry's way)."""
     return [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: AddValidationRules([CostLimit]),
+        QueryLimits,
+        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
     ]
+
+
+class QueryLimits(SchemaExtension):
+    """Adds the bounds to every operation: a token cap on parsing and the rules below."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = context.validation_rules + _rules()
+        yield
 
 
 class CostLimit(ValidationRule):
@@ -139,6 +155,16 @@ def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, i
             if scope is not None:
                 fragments[name] = _cost(definition.selection_set, scope, context, fragments)
     return fragments[name]
+
+
+@cache
+def _rules() -> tuple[type[ValidationRule], ...]:
+    """The same rule classes for every request: the validation cache's key includes them."""
+    return (
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+        CostLimit,
+    )
 
 
 def _list_factor(type_: GraphQLOutputType, field: str) -> int:
