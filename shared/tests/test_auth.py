@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
 
@@ -19,29 +21,34 @@ def test_no_header_is_anonymous_and_a_valid_token_carries_roles() -> None:
     assert not principal.may_see_municipality("0301")
 
 
+def signed(claims: dict[str, object], key: str = SETTINGS.jwt_secret) -> str:
+    """A bearer header for `claims`, valid for an hour unless they say otherwise."""
+    now = int(time.time())
+    return "Bearer " + jwt.encode({"sub": "x", "iat": now, "exp": now + 3600} | claims, key)
+
+
 @pytest.mark.parametrize(
     "header",
     [
         "Bearer not-a-token",
         "Basic abc",
-        "Bearer "
-        + jwt.encode({"sub": "x", "roles": ["directorate"], "exp": 9999999999}, "forged", "HS256"),
-        "Bearer "
-        + jwt.encode(
-            {"sub": "x", "roles": ["directorate"], "exp": 1}, SETTINGS.jwt_secret, "HS256"
-        ),
-        "Bearer "
-        + jwt.encode(
-            {"sub": "x", "roles": ["king"], "exp": 9999999999}, SETTINGS.jwt_secret, "HS256"
-        ),
-        "Bearer "
-        + jwt.encode(
-            {"sub": "x", "roles": ["governor:finnmark"], "exp": 9999999999},
-            SETTINGS.jwt_secret,
-            "HS256",
-        ),
+        signed({"roles": ["directorate"]}, key="forged-with-another-secret-of-32-bytes"),
+        signed({"roles": ["directorate"], "exp": 1}),
+        signed({"roles": ["king"]}),
+        signed({"roles": ["governor:finnmark"]}),
+        signed({"roles": ["directorate"], "exp": int(time.time()) + 30 * 24 * 3600}),
+        signed({"roles": ["directorate"], "iat": 0, "exp": int(time.time()) + 60}),
     ],
-    ids=["garbage", "wrong-scheme", "forged", "expired", "unknown-role", "former-office"],
+    ids=[
+        "garbage",
+        "wrong-scheme",
+        "forged",
+        "expired",
+        "unknown-role",
+        "former-office",
+        "lives-a-month",
+        "issued-long-ago",
+    ],
 )
 def test_bad_tokens_are_unauthenticated(header: str) -> None:
     with pytest.raises(Unauthenticated):
@@ -80,3 +87,27 @@ def test_only_the_municipality_itself_acts_for_itself() -> None:
     for roles in ({"municipality:1108"}, {"directorate"}, {"governor:rogaland"}):
         with pytest.raises(Forbidden, match="1103"):
             Principal(subject="x", roles=frozenset(roles)).require_itself("1103")
+
+
+def test_an_issuer_when_configured_must_be_the_token_s() -> None:
+    settings = AuthSettings(jwt_issuer="https://login.example.no")
+    principal_from_header(signed({"iss": "https://login.example.no"}), settings)
+    for header in (signed({}), signed({"iss": "https://elsewhere.example"})):
+        with pytest.raises(Unauthenticated):
+            principal_from_header(header, settings)
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [(None, "not the dev secret"), ("short-secret", "at least 32 bytes")],
+)
+def test_production_refuses_the_dev_secret_and_short_ones(
+    secret: str | None, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    if secret is not None:
+        monkeypatch.setenv("JWT_SECRET", secret)
+    with pytest.raises(ValueError, match=reason):
+        AuthSettings()
+    monkeypatch.setenv("JWT_SECRET", "x" * 32)
+    assert AuthSettings().environment == "production"

@@ -47,7 +47,7 @@ def test_money_is_ore_inside_and_nok_outside() -> None:
     assert parse_nok("12500.5", "amount") == 1_250_050
     assert format_nok(1_250_050) == "12500.50"
     assert format_nok(5) == "0.05"
-    for bad in ("-1", "12,50", "1.234", "", "abc"):
+    for bad in ("-1", "12,50", "1.234", "", "abc", "١٢٣", "１２３"):  # digits ASCII only
         with pytest.raises(BadUserInput) as error:
             parse_nok(bad, "amountNok")
         assert error.value.field == "amountNok"

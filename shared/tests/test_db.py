@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from shared.db import create_engine, session_factory, transaction
 from shared.inbox import inbox_table
@@ -93,3 +95,18 @@ async def test_writers_take_turns_in_arrival_order_and_a_failed_one_gives_its_tu
     assert [type(o).__name__ for o in outcomes].count("RuntimeError") == 1
     assert committed == [0, 1, 2, 4, 5, 6, 7, 8, 9]  # one at a time, first come first served
     assert last == 9
+
+
+async def test_a_failed_statement_s_error_never_shows_its_values(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'p.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.execute(counters.insert().values(id=1, n=0))
+        with pytest.raises(IntegrityError) as raised:
+            await connection.execute(
+                text("INSERT INTO counters (id, n) VALUES (:id, :n)"),
+                {"id": 1, "n": "employee ab-1234"},
+            )
+    await engine.dispose()
+    assert "UNIQUE constraint failed" in str(raised.value)
+    assert "employee ab-1234" not in str(raised.value)

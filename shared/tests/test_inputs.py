@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from shared.errors import BadUserInput
-from shared.inputs import optional_text, required_text, text_list
+from shared.inputs import optional_text, parse_municipality, required_text, text_list
 
 
 def test_text_is_trimmed_and_bounded() -> None:
@@ -31,3 +31,42 @@ def test_bad_text_names_the_field(call: Callable[[], object], reason: str) -> No
     with pytest.raises(BadUserInput) as raised:
         call()
     assert (raised.value.field, raised.value.reason) == ("title", reason)
+
+
+# 150575 43873 is a made-up birth number whose control digits are right; 12345678901 is not one.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15057543873",
+        "150575 43873",
+        "15.05.75-438 73",
+        "fnr:15057543873",
+        "Meeting with 150575-43873 about the plan",
+        "55057543867",  # a D-number (day + 40)
+    ],
+)
+def test_an_identity_number_in_any_spelling_is_refused_in_free_text(text: str) -> None:
+    with pytest.raises(BadUserInput) as raised:
+        required_text(text, "summary", 200)
+    assert raised.value.field == "summary"
+    assert "national identity number" in raised.value.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12345678901", "15057543874", "150575438731", "Case 2018/1234, phone 55 55 55 55"],
+)
+def test_other_long_numbers_are_free_text(text: str) -> None:
+    assert required_text(text, "summary", 200) == text
+
+
+def test_a_historical_municipality_number_gives_today_s_municipality() -> None:
+    assert parse_municipality("2012").name == "Alta"  # Alta before 2020
+
+
+def test_a_split_municipality_s_old_number_is_refused_naming_today_s_municipalities() -> None:
+    with pytest.raises(BadUserInput) as raised:
+        parse_municipality("1850", "rows[0].municipality")  # Tysfjord, split in 2020
+    assert raised.value.field == "rows[0].municipality"
+    assert "1806 Narvik" in raised.value.reason
+    assert "1875 Hábmer - Hamarøy" in raised.value.reason

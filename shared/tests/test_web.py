@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 
@@ -18,3 +19,41 @@ def test_subgraph_answers_over_http_and_counts_its_calls() -> None:
         in client.get("/metrics").text
     )
     assert response.headers["x-correlation-id"]
+
+
+def test_json_nested_too_deeply_is_a_bad_request_not_a_server_error() -> None:
+    from svc_networks.app import SERVICE
+
+    client = TestClient(SERVICE.app(), raise_server_exceptions=False)
+    nested = "[" * 100_000 + "]" * 100_000
+    response = client.post(
+        "/graphql",
+        content='{"query": "{ __typename }", "variables": {"a": ' + nested + "}}",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+
+
+def test_production_subgraphs_answer_no_introspection_and_serve_no_graphiql(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from svc_networks.app import SERVICE
+
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
+    client = TestClient(SERVICE.app())
+    introspection = client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+    assert "introspection" in introspection.json()["errors"][0]["message"]
+    sdl = client.post(
+        "/graphql", json={"query": "{ _service { sdl } }"}
+    )  # what the router composes
+    assert "type Municipality" in sdl.json()["data"]["_service"]["sdl"]
+    assert "graphiql" not in client.get("/graphql", headers={"accept": "text/html"}).text.lower()
+
+
+def test_development_subgraphs_answer_introspection() -> None:
+    from svc_networks.app import SERVICE
+
+    client = TestClient(SERVICE.app())
+    answer = client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
+    assert answer.json()["data"]["__schema"]["queryType"]["name"] == "Query"

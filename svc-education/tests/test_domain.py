@@ -52,7 +52,7 @@ def test_historical_municipality_numbers_map_to_todays() -> None:
 
 def test_national_identity_numbers_are_refused() -> None:
     with pytest.raises(RowRejected) as error:
-        check_references(row(employee_ref="01017012345"))
+        check_references(row(employee_ref="15057543873"))
     assert error.value.field == "employeeRef"
 
 

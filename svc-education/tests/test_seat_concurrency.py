@@ -77,3 +77,15 @@ async def test_a_batch_retried_while_in_flight_is_a_replay(replicas: list[Servic
     outcomes = Counter(frozenset(row.outcome for row in result) for result in results)
     assert outcomes == {frozenset({RowOutcome.ACCEPTED}): 1, frozenset({RowOutcome.REPLAYED}): 9}
     assert await count(replicas[0], EnrolmentStatus.ACTIVE) == 20
+
+
+async def test_a_row_with_a_nul_character_is_rejected_alone_on_postgresql(
+    replicas: list[ServiceRuntime],
+) -> None:
+    offering = await create_offering(replicas[0], UIS, programme_id=LAW, term="2018H", seats=5)
+    good, bad = batch(offering.id, 0, 2)
+    bad = EnrolmentRow(bad.offering_id, bad.municipality, bad.employee_ref, "r-\x00-1", None)
+    results = await register_enrolments(replicas[0], UIS, rows=[bad, good])
+    assert [row.outcome for row in results] == [RowOutcome.REJECTED, RowOutcome.ACCEPTED]
+    assert results[0].field == "externalRef"
+    assert await count(replicas[1], EnrolmentStatus.ACTIVE) == 1

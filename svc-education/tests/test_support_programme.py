@@ -238,7 +238,7 @@ async def test_joining_again_replaces_the_participants(
             "participants",
         ),
         (
-            {"participants": [{"employeeRef": "01017012345", "role": "LEADER"}]},
+            {"participants": [{"employeeRef": "15057543873", "role": "LEADER"}]},
             "participants[0].employeeRef",
         ),
         ({"participants": [{"employeeRef": " ", "role": "LEADER"}]}, "participants[0].employeeRef"),

@@ -96,7 +96,7 @@ async def test_recording_replaces_the_whole_list_and_a_repeat_changes_nothing(
             {
                 "employees": [
                     *staff(1, 0),
-                    {"employeeRef": "01017012345", "position": "OTHER", "education": "OTHER"},
+                    {"employeeRef": "15057543873", "position": "OTHER", "education": "OTHER"},
                 ]
             },
             "employees[2].employeeRef",

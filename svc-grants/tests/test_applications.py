@@ -235,6 +235,7 @@ async def test_no_application_for_a_withdrawn_or_waitlisted_enrolment(grants) ->
         ({"amountNok": "0"}, "amountNok"),
         ({"amountNok": "60000.01"}, "amountNok"),  # over the per-enrolment cap
         ({"purpose": "  "}, "purpose"),
+        ({"purpose": "Kurs for 15057543873"}, "purpose"),  # a national identity number
         ({"enrolmentId": None}, "enrolmentId"),
         ({"enrolmentId": str(uuid.uuid4())}, "enrolmentId"),
         ({"projectId": str(uuid.uuid4())}, "projectId"),
@@ -288,6 +289,10 @@ async def test_the_cap_per_enrolment_is_the_schemes(grants) -> None:
         ({"kind": "DEVELOPMENT_PROJECT", "county": "99"}, "county"),
         ({"county": "11"}, "county"),
         ({"capPerEnrolmentNok": "0"}, "capPerEnrolmentNok"),
+        ({"name": "x" * 2001}, "name"),
+        ({"name": "Tilskudd\x00"}, "name"),
+        ({"name": "Tilskudd til 150575-43873"}, "name"),  # a national identity number
+        ({"budgetNok": "١٠"}, "budgetNok"),  # digits other than ASCII
     ],
 )
 async def test_bad_schemes_name_the_field(grants, change: dict, field: str) -> None:

@@ -19,7 +19,7 @@ from shared.reference import governors
 from shared.settings import AuthSettings
 
 _ROLE = re.compile(
-    r"^(directorate|county:\d{2}|municipality:\d{4}|institution:[A-Za-z0-9_.-]+"
+    r"^(directorate|county:[0-9]{2}|municipality:[0-9]{4}|institution:[A-Za-z0-9_.-]+"
     r"|governor:[a-z-]+)$"
 )
 
@@ -157,14 +157,30 @@ def verify_token(token: str, settings: AuthSettings) -> Principal:
             _verification_key(token, settings),
             algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
-            options={"require": ["sub", "exp"], "verify_aud": settings.jwt_audience is not None},
+            issuer=settings.jwt_issuer,
+            options={
+                "require": ["sub", "exp", *(["iss"] if settings.jwt_issuer else [])],
+                "verify_aud": settings.jwt_audience is not None,
+            },
         )
     except jwt.PyJWTError as error:
         raise Unauthenticated(f"invalid token: {error}") from error
+    if _lifetime(claims) > settings.jwt_max_lifetime_seconds:
+        raise Unauthenticated(
+            f"invalid token: it may live at most {settings.jwt_max_lifetime_seconds} seconds"
+        )
     roles = claims.get("roles", [])
     if not isinstance(roles, list) or not all(isinstance(r, str) and _known_role(r) for r in roles):
         raise Unauthenticated("invalid token: roles must be a list of known roles")
     return Principal(subject=str(claims["sub"]), roles=frozenset(roles))
+
+
+def _lifetime(claims: dict[str, object]) -> float:
+    """Seconds from the token's issue (or from now, when it does not say) to its expiry."""
+    issued = claims.get("iat")
+    start = issued if isinstance(issued, int | float) else time.time()
+    expires = claims["exp"]
+    return float(expires) - start if isinstance(expires, int | float) else float("inf")
 
 
 def issue_token(

@@ -26,12 +26,16 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def create_engine(url: str) -> AsyncEngine:
+    # hide_parameters: a failed statement's error (and so the log) never shows the values,
+    # which can be personal data.
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:

@@ -25,7 +25,7 @@ class Envelope(BaseModel):
     version: int = Field(ge=1)
     occurred_at: datetime
     producer: str = Field(min_length=1)
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
     correlation_id: str | None = None
     payload: dict[str, Any]
 

@@ -7,6 +7,7 @@ give today's county or municipality (`shared.reference`).
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from shared import reference
@@ -29,10 +30,18 @@ def parse_county(number: str, field: str = "county") -> reference.County:
 
 
 def parse_municipality(number: str, field: str = "municipality") -> reference.Municipality:
-    found = reference.municipality(number)
-    if found is None:
+    """Today's municipality. A historical number whose area now lies in several municipalities
+    (Tysfjord, Snillfjord, the Ålesund of 2020–2023) is refused naming them: picking one would
+    file the client's data under a municipality it may not concern."""
+    found = reference.successors(number)
+    if not found:
         raise BadUserInput(field, no_municipality(number))
-    return found
+    if len(found) > 1:
+        named = ", ".join(f"{m.number} {m.name}" for m in found)
+        raise BadUserInput(
+            field, f"municipality {_shown(number)} was split; send one of today's: {named}"
+        )
+    return found[0]
 
 
 def existing_county(number: str) -> reference.County:
@@ -70,16 +79,26 @@ def maybe_uuid(value: object) -> uuid.UUID | None:
 
 
 def required_text(value: str, field: str, max_length: int) -> str:
-    """Trimmed text of 1 to `max_length` characters. NUL is refused here, since PostgreSQL
-    refuses it in text while SQLite stores it."""
+    """Trimmed text of 1 to `max_length` characters that `text_problem` finds nothing in."""
     text = value.strip()
-    if not text:
-        raise BadUserInput(field, "must not be empty")
-    if len(text) > max_length:
-        raise BadUserInput(field, f"at most {max_length} characters")
-    if "\x00" in text:
-        raise BadUserInput(field, "must not contain NUL characters")
+    problem = text_problem(text, max_length)
+    if problem is not None:
+        raise BadUserInput(field, problem)
     return text
+
+
+def text_problem(text: str, max_length: int) -> str | None:
+    """Why `text` cannot be stored, or None. NUL is refused since PostgreSQL refuses it in
+    text while SQLite stores it; a national identity number since no field may hold one."""
+    if not text.strip():
+        return "must not be empty"
+    if len(text) > max_length:
+        return f"at most {max_length} characters"
+    if "\x00" in text:
+        return "must not contain NUL characters"
+    if contains_identity_number(text):
+        return "looks like it contains a national identity number; send a pseudonym"
+    return None
 
 
 def optional_text(value: str | None, field: str, max_length: int) -> str | None:
@@ -94,6 +113,36 @@ def text_list(values: list[str], field: str, *, max_length: int, max_items: int)
     if len(values) > max_items:
         raise BadUserInput(field, f"at most {max_items} entries")
     return list(dict.fromkeys(required_text(v, field, max_length) for v in values))
+
+
+# Eleven ASCII digits, in any spelling a person types: run together, or split by spaces, dots
+# or dashes ("150575 43873", "15.05.75-438 73"), after any prefix ("fnr:15057543873").
+_ELEVEN_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ .\-]?){10}[0-9](?![0-9])")
+_FIRST_CONTROL_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_SECOND_CONTROL_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def contains_identity_number(text: str) -> bool:
+    """True when `text` holds a Norwegian national identity number (birth, D- or H-number):
+    eleven digits whose two control digits are right. The control digits keep other long
+    numbers (an account or an order number) from being taken for one, most of the time."""
+    return any(
+        _has_valid_control_digits(re.sub(r"[^0-9]", "", match.group()))
+        for match in _ELEVEN_DIGITS.finditer(text)
+    )
+
+
+def _has_valid_control_digits(number: str) -> bool:
+    digits = [int(digit) for digit in number]
+    first = _control_digit(digits[:9], _FIRST_CONTROL_WEIGHTS)
+    second = _control_digit(digits[:10], _SECOND_CONTROL_WEIGHTS)
+    return digits[9] == first and digits[10] == second
+
+
+def _control_digit(digits: list[int], weights: tuple[int, ...]) -> int:
+    """Modulus 11; a remainder giving 10 means no valid number, shown as -1 (never a digit)."""
+    control = 11 - sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+    return {11: 0, 10: -1}.get(control, control)
 
 
 def _shown(number: str) -> str:

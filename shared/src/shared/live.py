@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-EVENT_TOPIC = re.compile(r"^[\w-]+(\.[\w-]+)*\.v\d+$")
+EVENT_TOPIC = re.compile(r"^[\w-]+(\.[\w-]+)*\.v[0-9]+$")
 QUEUE_CAPACITY = 256
 DISCOVERY_SECONDS = 10.0
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from shared.errors import BadUserInput
 
-_NOK = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+_NOK = re.compile(r"^[0-9]{1,13}(\.[0-9]{1,2})?$")
 
 
 def parse_nok(value: str, field: str) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared import topology
@@ -12,16 +13,35 @@ from shared import topology
 # Local development only: tokens signed with this secret are worthless outside a laptop.
 DEV_JWT_SECRET = "kompetanseloftet-local-development-secret-not-for-production"
 
+# RFC 7518 §3.2: an HS256 key of fewer bytes than the hash's output can be guessed.
+MIN_SECRET_BYTES = 32
+
 DATA_DIR = Path(".data")
 
 
 class AuthSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_algorithm: str = "HS256"
     jwt_audience: str | None = None
+    jwt_issuer: str | None = None  # when set, tokens must name it in `iss`
+    # A token meant to live longer than this (from its `iat`, or from now) is refused.
+    jwt_max_lifetime_seconds: int = Field(default=24 * 3600, gt=0)
     jwks_url: str | None = None  # production: RS256 keys from the identity provider
+
+    @model_validator(mode="after")
+    def _production_has_a_real_secret(self) -> Self:
+        if self.environment != "production" or self.jwks_url:
+            return self
+        if self.jwt_secret == DEV_JWT_SECRET:
+            raise ValueError(
+                "ENVIRONMENT=production needs JWT_SECRET or JWKS_URL, not the dev secret"
+            )
+        if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes in production")
+        return self
 
 
 class ServiceSettings(AuthSettings):
@@ -33,13 +53,24 @@ class ServiceSettings(AuthSettings):
     database_url: str = ""
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_partitions: int = 3
-    graphiql: bool = True
+    # GraphiQL and introspection: on in development, off in production unless switched on.
+    graphiql: bool | None = None
+    introspection: bool | None = None
     run_migrations: bool = True
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, gt=0)
     # An envelope larger than this is set aside, not sent: keep it under the broker's limit.
     outbox_max_message_bytes: int = Field(default=900_000, gt=0)
     consumer_batch_size: int = Field(default=1000, gt=0)  # events applied in one transaction
+
+    @model_validator(mode="after")
+    def _development_tools_follow_the_environment(self) -> Self:
+        development = self.environment == "development"
+        if self.graphiql is None:
+            self.graphiql = development
+        if self.introspection is None:
+            self.introspection = development
+        return self
 
 
 def load_service_settings(service: str) -> ServiceSettings:

@@ -8,16 +8,17 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from typing import Any, Final, Self
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
@@ -115,6 +116,20 @@ def _masking() -> MaskErrors:
     return MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")
 
 
+class IntrospectionSwitch(SchemaExtension):
+    """No `__schema` or `__type` when the service's settings turn introspection off (production's
+    default). The router composes from `_service { sdl }`, which stays."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, ServiceContext) and not context.runtime.settings.introspection:
+            self.execution_context.validation_rules = (
+                *self.execution_context.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+            )
+        yield
+
+
 def federation_schema(
     query: type,
     mutation: type | None = None,
@@ -127,7 +142,7 @@ def federation_schema(
         subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking, *query_limits(), IdempotentMutations],
+        extensions=[_masking, IntrospectionSwitch, *query_limits(), IdempotentMutations],
     )
 
 
@@ -145,6 +160,14 @@ class SubgraphApp(GraphQL[ServiceContext, None]):
             ),
         )
         self.runtime = runtime
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON nested deeper than Python's parser recurses is malformed input (strawberry
+        answers 400 to that), not a server error."""
+        try:
+            return super().decode_json(data)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deeply", str(data)[:100], 0) from error
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -64,8 +64,7 @@ def validate_scheme(
     cap_ore: int | None = None,
 ) -> SchemeTerms:
     """Checks a new scheme; returns today's county number and the per-enrolment cap."""
-    if not name.strip():
-        raise BadUserInput("name", "must not be empty")
+    required_text(name, "name")
     if not 2018 <= year <= 2100:
         raise BadUserInput("year", "must be 2018 or later")
     if budget_ore <= 0:

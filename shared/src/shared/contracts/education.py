@@ -18,8 +18,8 @@ class EnrolmentRegistered(Contract):
     offering_id: uuid.UUID
     programme_id: uuid.UUID
     institution_id: str
-    term: str = Field(pattern=r"^\d{4}[HV]$")
-    municipality: str = Field(pattern=r"^\d{4}$")
+    term: str = Field(pattern=r"^[0-9]{4}[HV]$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
     employee_ref: str = Field(min_length=1)
     external_ref: str = Field(min_length=1)
     role: str | None = None
@@ -30,7 +30,7 @@ class EnrolmentRegistered(Contract):
 class EnrolmentWithdrawn(Contract):
     enrolment_id: uuid.UUID
     offering_id: uuid.UUID
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
     previous_status: str = Field(pattern=r"^(ACTIVE|WAITLISTED)$")
     reason: str
 
@@ -41,7 +41,7 @@ class EnrolmentPromoted(Contract):
 
     enrolment_id: uuid.UUID
     offering_id: uuid.UUID
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
 
 
 @contract(ENROLMENTS_TOPIC)
@@ -56,7 +56,7 @@ class SeatFreed(Contract):
 @contract(ENROLMENTS_TOPIC)
 class CourseCompleted(Contract):
     enrolment_id: uuid.UUID
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
     credits: int = Field(ge=0, le=30)
     completed_on: date
 
@@ -69,12 +69,12 @@ class CohortJoined(Contract):
     """A municipality's service joined a service-support cohort (again: the latest figures)."""
 
     cohort_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
-    term: str = Field(pattern=r"^\d{4}[HV]$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
+    term: str = Field(pattern=r"^[0-9]{4}[HV]$")
     knowledge_centre: str = Field(min_length=1)
     starts_on: date
     ends_on: date
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
     head_count: int = Field(ge=1)
     participants: int = Field(ge=1)
 
@@ -84,10 +84,10 @@ class CohortCompleted(Contract):
     """A cohort ended; one event per municipality that took part."""
 
     cohort_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
-    term: str = Field(pattern=r"^\d{4}[HV]$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
+    term: str = Field(pattern=r"^[0-9]{4}[HV]$")
     knowledge_centre: str = Field(min_length=1)
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
     head_count: int = Field(ge=1)
     participants: int = Field(ge=1)
     completed_on: date

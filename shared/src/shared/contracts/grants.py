@@ -17,14 +17,14 @@ APPLICATIONS_TOPIC = "grants.applications.v1"
 class _ApplicationEvent(Contract):
     application_id: uuid.UUID
     scheme_id: uuid.UUID
-    municipality: str = Field(pattern=r"^\d{4}$")
+    municipality: str = Field(pattern=r"^[0-9]{4}$")
 
 
 @contract(APPLICATIONS_TOPIC)
 class GrantApplicationSubmitted(_ApplicationEvent):
     kind: str = Field(pattern=r"^(EMPLOYER_FURTHER_EDUCATION|DEVELOPMENT_PROJECT)$")
     year: int
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     requested_ore: int = Field(gt=0)
     enrolment_id: uuid.UUID | None = None  # employer grant: the enrolment it is for
     project_id: uuid.UUID | None = None  # development-project funds: the project

@@ -19,13 +19,13 @@ from shared.events import Contract, contract
 CASES_TOPIC = "guidance.cases.v1"
 ENGAGEMENTS_TOPIC = "guidance.engagements.v1"
 
-MunicipalityNumber = Annotated[str, Field(pattern=r"^\d{4}$")]
+MunicipalityNumber = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
 
 
 class _CaseEvent(Contract):
     case_id: uuid.UUID
     municipality: MunicipalityNumber
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
 
 
 @contract(CASES_TOPIC)

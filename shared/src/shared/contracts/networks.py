@@ -21,7 +21,7 @@ MEMBERSHIPS_TOPIC = "networks.memberships.v1"
 PLANS_TOPIC = "networks.plans.v1"
 PROJECTS_TOPIC = "networks.projects.v1"
 
-MunicipalityNumber = Annotated[str, Field(pattern=r"^\d{4}$")]
+MunicipalityNumber = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
 DialogueTopic = Annotated[
     str, Field(pattern=r"^(PRACTICE|QUALITY|ECONOMY|OWNERSHIP_LEADERSHIP|INTERNAL_CONTROL)$")
 ]
@@ -34,7 +34,7 @@ class CompetencePlanInForce(Contract):
 
     plan_id: uuid.UUID
     network_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     title: str = Field(min_length=1)
     municipalities: list[MunicipalityNumber] = Field(min_length=1)  # each approved the plan
     in_force_on: date
@@ -47,7 +47,7 @@ class CompetencePlanWithdrawn(Contract):
 
     plan_id: uuid.UUID
     network_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     reason: str = Field(min_length=1)
     withdrawn_on: date
 
@@ -59,7 +59,7 @@ class DevelopmentProjectProposed(Contract):
 
     project_id: uuid.UUID
     network_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     title: str = Field(min_length=1)
     municipalities: list[MunicipalityNumber] = Field(min_length=1)  # lead municipality first
     partner: str | None = None  # the education, research or competence institution it is done with
@@ -72,7 +72,7 @@ class DevelopmentProjectStatusChanged(Contract):
 
     project_id: uuid.UUID
     network_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     municipalities: list[MunicipalityNumber] = Field(min_length=1)  # lead municipality first
     status: str = Field(pattern=r"^(FUNDED|RUNNING|COMPLETED|REJECTED)$")
     changed_on: date
@@ -84,7 +84,7 @@ class NetworkMemberJoined(Contract):
 
     network_id: uuid.UUID
     network_name: str = Field(min_length=1)
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     municipality: MunicipalityNumber
     joined_on: date
 
@@ -94,7 +94,7 @@ class NetworkMemberLeft(Contract):
     """A membership ended: the municipality took part from `joined_on` to `left_on`."""
 
     network_id: uuid.UUID
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     municipality: MunicipalityNumber
     joined_on: date
     left_on: date
@@ -109,7 +109,7 @@ class DialogueMeetingHeld(Contract):
 
     meeting_id: uuid.UUID
     municipality: MunicipalityNumber
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     held_on: date
     topics: list[DialogueTopic] = Field(min_length=1)
 
@@ -127,6 +127,6 @@ class RiskAssessed(Contract):
 
     assessment_id: uuid.UUID
     municipality: MunicipalityNumber
-    county: str = Field(pattern=r"^\d{2}$")
+    county: str = Field(pattern=r"^[0-9]{2}$")
     assessed_on: date
     level: str = Field(pattern=r"^(LOW|MODERATE|HIGH|CRITICAL)$")

@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from shared.errors import BadUserInput
+from shared.inputs import text_problem
 
-TERM = re.compile(r"^(?P<year>\d{4})(?P<season>[HV])$")
+TERM = re.compile(r"^(?P<year>[0-9]{4})(?P<season>[HV])$")
+MAX_REFERENCE_LENGTH = 200
 
 
 class RowRejected(Exception):
@@ -48,19 +50,11 @@ def term_start(term: str) -> date:
 
 
 def reference_text(ref: str, field: str) -> str:
-    """A client's own reference: not blank, at most 200 characters."""
-    if not ref.strip():
-        raise RowRejected(field, "must not be empty")
-    if len(ref) > 200:
-        raise RowRejected(field, "references are at most 200 characters")
-    return ref
-
-
-def pseudonym(ref: str, field: str) -> str:
-    """A reference to a person, which must never be a national identity number."""
-    reference_text(ref, field)
-    if re.fullmatch(r"\d{11}", ref.strip()):
-        raise RowRejected(field, "looks like a national identity number; send a pseudonym")
+    """A client's own reference (to a row, a submission or a person): at most 200 characters,
+    and never a national identity number, so a person is always named by a pseudonym."""
+    problem = text_problem(ref, MAX_REFERENCE_LENGTH)
+    if problem is not None:
+        raise RowRejected(field, problem)
     return ref
 
 

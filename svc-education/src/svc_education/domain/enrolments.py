@@ -15,10 +15,11 @@ from typing import Protocol, TypeVar
 
 from shared import reference
 from shared.errors import BadUserInput, Conflict
-from shared.inputs import parse_municipality
-from svc_education.domain.checks import RowRejected, pseudonym, reference_text, term_start
+from shared.inputs import parse_municipality, required_text
+from svc_education.domain.checks import RowRejected, reference_text, term_start
 
 MAX_BATCH = 5000
+MAX_REASON_LENGTH = 1000
 
 
 class StudyLevel(StrEnum):
@@ -64,7 +65,7 @@ def current_municipality(number: str) -> str:
 
 def check_references(row: EnrolmentRow) -> None:
     reference_text(row.external_ref, "externalRef")
-    pseudonym(row.employee_ref, "employeeRef")
+    reference_text(row.employee_ref, "employeeRef")
 
 
 class Seats(Protocol):
@@ -102,11 +103,7 @@ def place(offering: Seats, active_in_term: bool) -> EnrolmentStatus:
 
 
 def withdrawal_reason(reason: str) -> str:
-    if not reason.strip():
-        raise BadUserInput("reason", "a withdrawal needs a reason")
-    if len(reason) > 1000:
-        raise BadUserInput("reason", "at most 1000 characters")
-    return reason.strip()
+    return required_text(reason, "reason", MAX_REASON_LENGTH)
 
 
 def withdraw(enrolment: Placed, offering: Seats) -> EnrolmentStatus:

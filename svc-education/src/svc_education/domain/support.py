@@ -14,7 +14,6 @@ from svc_education.domain.checks import (
     RowRejected,
     bad_input,
     first_duplicate,
-    pseudonym,
     reference_text,
 )
 
@@ -131,7 +130,7 @@ def check_join(
         raise BadUserInput("participants", "more participants than the service's head count")
     for index, participant in enumerate(participants):
         try:
-            pseudonym(participant.employee_ref, "employeeRef")
+            reference_text(participant.employee_ref, "employeeRef")
         except RowRejected as error:
             raise bad_input(error, f"participants[{index}].") from error
     duplicate = first_duplicate(p.employee_ref for p in participants)

@@ -22,7 +22,13 @@ from datetime import date
 from enum import StrEnum
 
 from shared.errors import BadUserInput
-from svc_education.domain.checks import RowRejected, bad_input, first_duplicate, pseudonym, share
+from svc_education.domain.checks import (
+    RowRejected,
+    bad_input,
+    first_duplicate,
+    reference_text,
+    share,
+)
 
 MAX_WORKFORCE = 5_000
 CREDITS_PER_MASTER = 120  # the second cycle of a five-year degree
@@ -56,7 +62,7 @@ def check_workforce(as_of: date, members: Sequence[Member], today: date) -> None
         raise BadUserInput("employees", f"at most {MAX_WORKFORCE} employees")
     for index, member in enumerate(members):
         try:
-            pseudonym(member.employee_ref, "employeeRef")
+            reference_text(member.employee_ref, "employeeRef")
         except RowRejected as error:
             raise bad_input(error, f"employees[{index}].") from error
     duplicate = first_duplicate(m.employee_ref for m in members)

@@ -88,6 +88,14 @@ async def register_enrolments(
     return results
 
 
+def _references_pass(row: EnrolmentRow) -> bool:
+    try:
+        check_references(row)
+    except RowRejected:
+        return False
+    return True
+
+
 @dataclass
 class _Batch:
     """What a batch needs from the database, loaded in a few queries, offerings locked."""
@@ -120,6 +128,9 @@ class _Batch:
         foreign = sorted({o.institution_id for o in offerings.values()} - {institution})
         if foreign:
             raise Forbidden(f"institution {institution} may only post to its own offerings")
+        # Only rows that pass the reference checks are looked up: the others are rejected one
+        # by one below, and a NUL in a WHERE would fail the whole batch on PostgreSQL.
+        rows = [row for row in rows if _references_pass(row)]
         refs = {row.external_ref for row in rows}
         known: dict[str, Enrolment | NewEnrolment] = {
             e.external_ref: e
