@@ -30,7 +30,7 @@ def test_event_round_trips_through_its_contract() -> None:
         ),
         (
             b'{"event_id": "6f1c2a54-8d51-4e53-9d1c-0a8c5e5e7b11", "type": "EnrolmentRegistered",'
-            b' "version": 1, "occurred_at": "2018-09-01T00:00:00Z", "producer": "x",'
+            b' "version": 1, "occurred_at": "2018-09-01T00:00:00Z", "producer": "education",'
             b' "municipality": "5601", "payload": {"term": "autumn"}}',
             "EnrolmentRegistered payload invalid",
         ),
@@ -51,3 +51,9 @@ def test_money_is_ore_inside_and_nok_outside() -> None:
         with pytest.raises(BadUserInput) as error:
             parse_nok(bad, "amountNok")
         assert error.value.field == "amountNok"
+
+
+def test_an_event_from_a_service_that_does_not_own_its_topic_is_invalid() -> None:
+    forged = new_event(enrolment_registered(), municipality="5601", producer="grants")
+    with pytest.raises(InvalidEvent, match="published by education only"):
+        parse_event(forged.model_dump_json().encode())

@@ -118,8 +118,10 @@ async def test_same_event_twice_has_one_effect_and_poison_goes_to_dlq(
 
     runtime.on_event(topic, effect)
     first, second = enrolment_registered(), enrolment_registered()
-    duplicate = new_event(first, municipality="5601", producer="test").model_dump_json().encode()
-    after = new_event(second, municipality="5601", producer="test").model_dump_json().encode()
+    duplicate = (
+        new_event(first, municipality="5601", producer="education").model_dump_json().encode()
+    )
+    after = new_event(second, municipality="5601", producer="education").model_dump_json().encode()
 
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
     await producer.start()
@@ -169,7 +171,8 @@ async def test_a_row_committed_late_with_a_lower_id_is_still_published(
     await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
     runtime = await make_runtime(database, kafka_bootstrap, "late-commit-test")
     early, late = (
-        new_event(enrolment_registered("0301"), municipality="0301", producer="t") for _ in range(2)
+        new_event(enrolment_registered("0301"), municipality="0301", producer="education")
+        for _ in range(2)
     )
     async with runtime.sessions() as session, session.begin():
         await session.execute(runtime.outbox.insert().values(id=10, **_row(early)))
@@ -244,7 +247,9 @@ async def test_an_effect_that_keeps_failing_is_dead_lettered_and_the_next_event_
     try:
         for payload in (poison, good):
             raw = (
-                new_event(payload, municipality="5601", producer="test").model_dump_json().encode()
+                new_event(payload, municipality="5601", producer="education")
+                .model_dump_json()
+                .encode()
             )
             await producer.send_and_wait(topic, raw, key=b"5601")
         async with asyncio.timeout(30):
@@ -289,7 +294,11 @@ async def test_a_poison_event_in_a_batch_is_dead_lettered_and_the_rest_applied_i
     try:
         # All on the partition before the consumer starts, so its first fetch is one batch.
         for payload in payloads:
-            raw = new_event(payload, municipality="5601", producer="t").model_dump_json().encode()
+            raw = (
+                new_event(payload, municipality="5601", producer="education")
+                .model_dump_json()
+                .encode()
+            )
             await producer.send_and_wait(topic, raw, key=b"5601")
         await runtime.broker.start()
         async with asyncio.timeout(30):
@@ -392,7 +401,9 @@ async def test_an_effect_waits_out_a_database_outage_and_is_applied_once(
         runtime.on_event(topic, effect)
         await asyncio.to_thread(cluster.stop)
         payload = enrolment_registered()
-        raw = new_event(payload, municipality="5601", producer="t").model_dump_json().encode()
+        raw = (
+            new_event(payload, municipality="5601", producer="education").model_dump_json().encode()
+        )
         producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
         await producer.start()
         await runtime.broker.start()
@@ -435,7 +446,7 @@ async def test_an_oversized_row_is_set_aside_and_the_rows_after_it_are_published
     service = f"oversized-{uuid.uuid4().hex[:6]}"
     runtime = await make_runtime(database, kafka_bootstrap, service)
     big, same_key, other_key = (
-        new_event(enrolment_registered(m), municipality=m, producer="t")
+        new_event(enrolment_registered(m), municipality=m, producer="education")
         for m in ("0301", "0301", "5601")
     )
     # Over the broker's 1 MiB: without setting it aside, every attempt fails and blocks the rest.

@@ -92,7 +92,7 @@ class Grants(SubgraphDriver):
             previous_status="ACTIVE",
             reason="moved away",
         )
-        return event_bytes(payload, municipality, producer="education")
+        return event_bytes(payload, municipality)
 
     async def withdraw(self, enrolment_id: str, municipality: str = ALTA) -> bool:
         return await self.redeliver_enrolment(self.withdrawal(enrolment_id, municipality))

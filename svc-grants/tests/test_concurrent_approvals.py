@@ -38,7 +38,7 @@ async def call(
 
 async def eligible_enrolment(runtime: ServiceRuntime) -> str:
     payload = enrolment_registered(ALTA)
-    await runtime.handle(ENROLMENTS_TOPIC, parse_event(event_bytes(payload, ALTA, "education")))
+    await runtime.handle(ENROLMENTS_TOPIC, parse_event(event_bytes(payload, ALTA)))
     return str(payload.enrolment_id)
 
 

@@ -20,7 +20,7 @@ mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
 
 def enrolment_event(status: str = "ACTIVE", municipality: str = "5601") -> bytes:
     payload = enrolment_registered(municipality, status)
-    return event_bytes(payload, municipality, producer="education")
+    return event_bytes(payload, municipality)
 
 
 async def deliver(runtime: ServiceRuntime, raw: bytes) -> bool:

@@ -27,7 +27,7 @@ ALTA = "5601"
 
 
 def received(payload: Contract) -> ReceivedEvent:
-    return parse_event(event_bytes(payload, ALTA, producer="education"))
+    return parse_event(event_bytes(payload, ALTA))
 
 
 def later_events(registered: EnrolmentRegistered) -> list[Contract]:

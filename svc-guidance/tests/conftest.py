@@ -97,7 +97,7 @@ class Guidance(SubgraphDriver):
             assessed_on=assessed_on,
             level=level,
         )
-        raw = event_bytes(payload, municipality, producer="networks")
+        raw = event_bytes(payload, municipality)
         return await self.runtime.handle(RISK_TOPIC, parse_event(raw))
 
     async def queue(self) -> list[tuple[str, str | None]]:

@@ -71,7 +71,7 @@ async def test_a_risk_event_delivered_twice_has_one_effect(guidance) -> None:
         assessed_on=date(2018, 6, 1),
         level="HIGH",
     )
-    raw = event_bytes(payload, "2012", producer="networks")
+    raw = event_bytes(payload, "2012")
     assert await guidance.runtime.handle(RISK_TOPIC, parse_event(raw))
     assert not await guidance.runtime.handle(RISK_TOPIC, parse_event(raw))
     async with guidance.runtime.sessions() as session:

@@ -95,7 +95,7 @@ async def publish(bootstrap: str, *assessments: tuple[str, str, date]) -> None:
                 assessed_on=assessed_on,
                 level=level,
             )
-            raw = event_bytes(payload, municipality, producer="networks")
+            raw = event_bytes(payload, municipality)
             await producer.send_and_wait(RISK_TOPIC, raw, key=municipality.encode())
     finally:
         await producer.stop()

@@ -130,7 +130,7 @@ class Networks(SubgraphDriver):
         return (await self.call(self.PROJECT_BY_ID, {"id": project_id}))["developmentProject"]
 
     async def deliver(self, payload: Contract, municipality: str) -> bool:
-        raw = event_bytes(payload, municipality, producer="grants")
+        raw = event_bytes(payload, municipality)
         return await self.runtime.handle(APPLICATIONS_TOPIC, parse_event(raw))
 
     async def grant_application(self, project_id: str | None, municipality: str) -> uuid.UUID:

@@ -331,7 +331,7 @@ async def raw_limits(platform: Platform, kafka_bootstrap: str) -> None:
 def envelope_bytes() -> bytes:
     from shared.testing import event_bytes
 
-    return event_bytes(enrolment_registered("5601"), "5601", producer="education")
+    return event_bytes(enrolment_registered("5601"), "5601")
 
 
 async def bulk_batches(platform: Platform, gateway: Gateway) -> None:

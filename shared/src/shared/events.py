@@ -1,7 +1,8 @@
 """The event envelope and the contract registry: the only thing services share about each other.
 
 Every Kafka message is an `Envelope` as JSON; its `payload` is validated against the contract
-registered for (`type`, `version`). The message key is the municipality number.
+registered for (`type`, `version`), and its producer must be the service that owns the
+contract's topic. The message key is the municipality number.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def registered(type_: str, version: int) -> ContractInfo | None:
     return _REGISTRY.get((type_, version))
 
 
+def owner(topic: str) -> str:
+    """The service that alone publishes on `topic`: topics are `<service>.<name>.v<version>`."""
+    return topic.split(".", 1)[0]
+
+
 def new_event(payload: Contract, *, municipality: str, producer: str) -> Envelope:
     info = contract_of(type(payload))
     return Envelope(
@@ -109,6 +115,11 @@ def parse_event(raw: bytes) -> ReceivedEvent:
     info = registered(envelope.type, envelope.version)
     if info is None:
         raise InvalidEvent(f"unknown event type {envelope.type} v{envelope.version}")
+    if envelope.producer != owner(info.topic):
+        raise InvalidEvent(
+            f"{envelope.type} is published by {owner(info.topic)} only, "
+            f"not by {envelope.producer!r}"
+        )
     try:
         payload = info.model.model_validate(envelope.payload)
     except ValidationError as error:

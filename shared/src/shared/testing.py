@@ -20,7 +20,7 @@ import strawberry
 from shared.auth import issue_token
 from shared.contracts.education import EnrolmentRegistered
 from shared.db import migrate
-from shared.events import Contract, new_event
+from shared.events import Contract, contract_of, new_event, owner
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.subgraph import ServiceContext
@@ -128,8 +128,10 @@ def enrolment_registered(
     )
 
 
-def event_bytes(payload: Contract, municipality: str, producer: str = "test") -> bytes:
-    """An event as it arrives from Kafka: its envelope as JSON."""
+def event_bytes(payload: Contract, municipality: str) -> bytes:
+    """An event as it arrives from Kafka, from the service that owns its topic: its envelope as
+    JSON."""
+    producer = owner(contract_of(type(payload)).topic)
     return (
         new_event(payload, municipality=municipality, producer=producer).model_dump_json().encode()
     )
