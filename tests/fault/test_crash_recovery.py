@@ -24,7 +24,8 @@ from shared.db import create_engine
 from shared.settings import AuthSettings
 from tests.conftest import eventually
 
-pytestmark = pytest.mark.integration
+# Restarting processes and the broker takes minutes on a loaded 2-core machine.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 TOTAL, BATCH = 10_000, 500
 LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
