@@ -34,7 +34,8 @@ class ServiceSettings(AuthSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_partitions: int = 3
     graphiql: bool = True
-    run_migrations: bool = True
+    # Development only: production runs `python -m svc_<name> migrate` as its own step.
+    migrate_on_start: bool = False
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, gt=0)
     # An envelope larger than this is set aside, not sent: keep it under the broker's limit.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.db import migrate, ping
+from shared.db import check_migrated, head_revisions, migrate, ping
 from shared.messaging import asyncapi_json, document_publications, ensure_topics
 from shared.observability import (
     CorrelationIdMiddleware,
@@ -48,8 +49,10 @@ def create_service_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         settings = runtime.settings
-        if settings.run_migrations:
+        if settings.migrate_on_start:
             await migrate(runtime.migrations_dir, settings.database_url)
+        elif not await check_migrated(runtime.engine, runtime.migrations_dir, runtime.service):
+            log.warning("the database is ahead of this release's migrations; serving anyway")
         await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
         await runtime.broker.start()
         relay = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
@@ -154,7 +157,17 @@ class ServiceDefinition:
     def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
         return create_service_app(runtime or self.runtime(), self.schema, self.published)
 
-    def main(self) -> None:
-        """`python -m svc_<name>`: one process serving this service."""
+    def main(self, argv: Sequence[str] | None = None) -> None:
+        """`python -m svc_<name> [serve]`: one process serving this service;
+        `python -m svc_<name> migrate`: its database to the newest revision, then exit."""
+        parser = argparse.ArgumentParser(f"python -m {service(self.name).module}")
+        parser.add_argument("command", nargs="?", choices=["serve", "migrate"], default="serve")
+        command = parser.parse_args(argv).command
+        if command == "migrate":
+            settings = load_service_settings(self.name)
+            configure_logging(self.name)
+            asyncio.run(migrate(self.migrations_dir, settings.database_url))
+            log.info("database migrated", revisions=sorted(head_revisions(self.migrations_dir)))
+            return
         runtime = self.runtime()
         serve(self.app(runtime), runtime)
