@@ -40,6 +40,8 @@ class ServiceSettings(AuthSettings):
     outbox_batch_size: int = Field(default=500, gt=0)
     # An envelope larger than this is set aside, not sent: keep it under the broker's limit.
     outbox_max_message_bytes: int = Field(default=900_000, gt=0)
+    # Readiness turns false when the oldest pending outbox row is older (shared.health).
+    outbox_stuck_seconds: float = Field(default=300, gt=0)
     consumer_batch_size: int = Field(default=1000, gt=0)  # events applied in one transaction
 
 

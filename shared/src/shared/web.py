@@ -8,6 +8,7 @@ import contextlib
 import importlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import strawberry
@@ -21,9 +22,11 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import check_migrated, head_revisions, migrate, ping
+from shared.health import outbox_status, record_consumer_lag, record_outbox
 from shared.messaging import asyncapi_json, document_publications, ensure_topics
 from shared.observability import (
     CorrelationIdMiddleware,
+    HttpMetricsMiddleware,
     configure_logging,
     get_logger,
     metrics_endpoint,
@@ -75,9 +78,27 @@ def create_service_app(
         checks = {
             "database": await _check(ping(runtime.engine)),
             "kafka": await _check(runtime.broker.ping(timeout=2)),
+            "outbox": await _check(outbox_stuck()),
         }
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    async def outbox_stuck() -> bool:
+        status = await outbox_status(runtime.engine, runtime.outbox)
+        record_outbox(runtime.service, status)
+        reason = status.stuck(datetime.now(UTC), runtime.settings.outbox_stuck_seconds)
+        if reason is not None:
+            raise OutboxStuck(reason)
+        return True
+
+    async def metrics(request: Request) -> Response:
+        # Measured now, from the database and the broker (shared.health says why).
+        with contextlib.suppress(Exception):  # a failed measure must not hide the other metrics
+            record_outbox(runtime.service, await outbox_status(runtime.engine, runtime.outbox))
+        await record_consumer_lag(
+            runtime.service, runtime.settings.kafka_bootstrap_servers, runtime.effects
+        )
+        return await metrics_endpoint(request)
 
     async def asyncapi(_: Request) -> Response:
         return Response(
@@ -91,10 +112,15 @@ def create_service_app(
             WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics_endpoint),
+            Route("/metrics", metrics),
             Route("/asyncapi.json", asyncapi),
         ],
         lifespan=lifespan,
+    )
+    app.add_middleware(
+        HttpMetricsMiddleware,
+        service=runtime.service,
+        routes={route.path for route in app.routes if isinstance(route, Route)},
     )
     app.add_middleware(CorrelationIdMiddleware)
     return app
@@ -116,9 +142,16 @@ class _Counted:
         await self.app(scope, receive, send)
 
 
+class OutboxStuck(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 async def _check(probe: Awaitable[object]) -> str:
     try:
         result = await asyncio.wait_for(probe, timeout=3)
+    except OutboxStuck as stuck:
+        return f"stuck: {stuck}"
     except Exception as error:
         return f"failed: {error!r}"
     return "ok" if result is not False else "failed"
