@@ -1,4 +1,7 @@
-"""The committed alert rules and Grafana dashboard (infra/observability/), read for checks."""
+"""The committed alert rules and Grafana dashboard (infra/observability/), read for checks.
+
+Used by the tests only: PyYAML is a development dependency, not in the images.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no type information
 
 FILES = Path(__file__).resolve().parents[2] / "observability"
 # The platform's metric families; PromQL's own words (rate, sum, by, le...) never start so.
