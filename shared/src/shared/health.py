@@ -105,13 +105,7 @@ async def consumer_lag(
     await admin.start()
     try:
         await consumer.start()
-        described = await admin.describe_topics(names)
-        partitions = [
-            TopicPartition(topic["topic"], p["partition"])
-            for topic in described
-            if not topic["error_code"]
-            for p in topic["partitions"]
-        ]
+        partitions = await topic_partitions(admin, names)
         committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
         ends = await consumer.end_offsets(partitions)
         starts = await consumer.beginning_offsets(partitions)
@@ -124,6 +118,17 @@ async def consumer_lag(
         position = offset.offset if offset is not None and offset.offset >= 0 else None
         lag[partition] = ends[partition] - (starts[partition] if position is None else position)
     return lag
+
+
+async def topic_partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of the topics that exist, in topic and partition order."""
+    described = await admin.describe_topics(topics)
+    return sorted(
+        TopicPartition(topic["topic"], p["partition"])
+        for topic in described
+        if not topic["error_code"]
+        for p in topic["partitions"]
+    )
 
 
 async def record_consumer_lag(service: str, bootstrap_servers: str, topics: Iterable[str]) -> None:

@@ -38,6 +38,7 @@ EventHandler = Callable[[str, ReceivedEvent], Awaitable[object]]
 BatchHandler = Callable[[str, Sequence[ReceivedEvent]], Awaitable[object]]
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 DLQ_SUFFIX = ".dlq"
+DLQ_GROUP_HEADER = "dlq_consumer_group"
 HANDLER_ATTEMPTS = 3  # for a permanent failure: a bug or a broken domain rule
 RETRY_FIRST_SECONDS = 0.2
 RETRY_MAX_SECONDS = 30.0
@@ -175,6 +176,8 @@ async def _dead_letter(
         "dlq_source_topic": topic,
         "dlq_source_partition": str(record.partition),
         "dlq_source_offset": str(record.offset),
+        # Several services consume one topic and share its DLQ: `kl-ops dlq` picks its own.
+        DLQ_GROUP_HEADER: service,
     }
     await broker.publish(record.value, dead_letter_topic(topic), key=record.key, headers=headers)
     DEAD_LETTERS.labels(service, topic).inc()
