@@ -27,6 +27,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
 from prometheus_client import Counter
+from pydantic import create_model
 
 from shared.events import Envelope, InvalidEvent, ReceivedEvent, contracts, parse_event
 from shared.failures import is_transient
@@ -201,16 +202,23 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partition
 
 
 def document_publications(broker: KafkaBroker, topics: Iterable[str], service: str) -> None:
-    """Declares published topics for the AsyncAPI document; the outbox relay does the sending."""
-    for topic in topics:
-        kinds = ", ".join(sorted(i.type for i in contracts() if i.topic == topic))
+    """Declares each event type published on `topics` for the AsyncAPI document, as its
+    envelope with the contract's payload; the outbox relay does the sending."""
+    published = set(topics)
+    for info in sorted(contracts(), key=lambda i: (i.topic, i.type, i.version)):
+        if info.topic not in published:
+            continue
+        typed = create_model(
+            f"{info.type}V{info.version}Event", __base__=Envelope, payload=(info.model, ...)
+        )
         broker.publisher(
-            topic,
-            title=f"{service}:{topic}",
-            description=f"Envelopes keyed by municipality number. Event types: {kinds}.",
-            schema=Envelope,
+            info.topic,
+            title=f"{service}:{info.topic}:{info.type}.v{info.version}",
+            description=f"{info.type} v{info.version}, keyed by municipality number.",
+            schema=typed,
         )
 
 
-def asyncapi_json(broker: KafkaBroker, service: str) -> str:
-    return AsyncAPI(broker, title=f"Kompetanseløftet {service} events").to_specification().to_json()
+def asyncapi_json(broker: KafkaBroker, service: str, version: int = 1) -> str:
+    document = AsyncAPI(broker, title=f"Kompetanseløftet {service} events", version=str(version))
+    return document.to_specification().to_json()

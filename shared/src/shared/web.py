@@ -44,7 +44,10 @@ GRAPHQL_REQUESTS = Counter(
 
 
 def create_service_app(
-    runtime: ServiceRuntime, schema: strawberry.federation.Schema, published: Iterable[str]
+    runtime: ServiceRuntime,
+    schema: strawberry.federation.Schema,
+    published: Iterable[str],
+    contract_version: int = 1,
 ) -> Starlette:
     topics = runtime.topics(published)
     document_publications(runtime.broker, published, runtime.service)
@@ -102,7 +105,8 @@ def create_service_app(
 
     async def asyncapi(_: Request) -> Response:
         return Response(
-            asyncapi_json(runtime.broker, runtime.service), media_type="application/json"
+            asyncapi_json(runtime.broker, runtime.service, contract_version),
+            media_type="application/json",
         )
 
     graphql = _Counted(SubgraphApp(schema, runtime), runtime.service)
@@ -171,6 +175,8 @@ class ServiceDefinition:
     schema: strawberry.federation.Schema
     register_handlers: Callable[[ServiceRuntime], None]
     published: tuple[str, ...] = ()
+    # Raised for a breaking change of the subgraph or its events (`make contracts` says when).
+    contract_version: int = 1
 
     @property
     def migrations_dir(self) -> Path:
@@ -188,7 +194,9 @@ class ServiceDefinition:
         return runtime
 
     def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
-        return create_service_app(runtime or self.runtime(), self.schema, self.published)
+        return create_service_app(
+            runtime or self.runtime(), self.schema, self.published, self.contract_version
+        )
 
     def main(self, argv: Sequence[str] | None = None) -> None:
         """`python -m svc_<name> [serve]`: one process serving this service;
