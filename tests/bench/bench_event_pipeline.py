@@ -467,6 +467,7 @@ async def backlog_replay(platform: Platform, postgres: Any) -> None:
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "GRANTS_PORT": str(port),
             "GRANTS_DATABASE_URL": url,
+            "MIGRATE_ON_START": "true",  # the replay's clock includes creating the tables
         }
         grants = Process(
             "grants-replay", [sys.executable, "-m", "svc_grants"], port, env, folder / "replay.log"

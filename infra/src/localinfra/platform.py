@@ -3,7 +3,8 @@
 The router (Hive Gateway, node) starts once the services answer, over a supergraph composed
 from their SDL just then. Used by `make run` (embedded default: SQLite files, local Kafka) and
 by the end-to-end tests (PostgreSQL databases, a test broker), so both exercise the same
-process layout.
+process layout. Each service's migrate step (`python -m svc_<name> migrate`) runs before the
+services start, as a deployment's one-shot job does: services do not migrate themselves.
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ class Process:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C in the terminal reaches us, and we stop each cleanly
+        )
+
+    def migrate(self) -> subprocess.Popen[bytes]:
+        """`python -m svc_<name> migrate`, the step a deployment runs before the service."""
+        return subprocess.Popen(
+            [*self.command, "migrate"],
+            env={**os.environ, **self.env},
+            stdout=self.log_path.open("ab"),
+            stderr=subprocess.STDOUT,
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -95,6 +105,7 @@ class Platform:
 
     def start(self, timeout: float = 90) -> None:
         services = [p for n, p in self.processes.items() if n != "gateway"]
+        self.migrate(services, timeout)
         for process in services:
             process.start()
         for process in services:
@@ -103,6 +114,14 @@ class Platform:
             self.compose()
             self.processes["gateway"].start()
             self.processes["gateway"].wait_ready(timeout)
+
+    @staticmethod
+    def migrate(services: list[Process], timeout: float) -> None:
+        """Each service's migrate step, side by side, as a deployment's one-shot job runs it."""
+        steps = [(process, process.migrate()) for process in services]
+        for process, step in steps:
+            if step.wait(timeout) != 0:
+                raise RuntimeError(f"{process.name} migrate failed:\n{process.log_tail()}")
 
     def compose(self) -> None:
         """(Re)writes the supergraph from the running services; the router reloads it."""
