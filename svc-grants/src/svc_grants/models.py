@@ -69,6 +69,22 @@ class GrantScheme(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class Appropriation(Base):
+    """The year's appropriation: the most that year's scheme budgets may add up to.
+
+    Every scheme creation of the year locks this row (creating it with no amount if needed),
+    so concurrent creations and a new appropriation are serialized per year. `amount_ore` NULL:
+    no appropriation set, no limit.
+    """
+
+    __tablename__ = "appropriations"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount_ore: Mapped[int | None] = mapped_column(BigInteger)
+    set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    set_by: Mapped[str | None] = mapped_column(String(200))
+
+
 class Eligibility(Base):
     """Learnt from education's enrolment events: which employees' further education qualifies."""
 
