@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import strawberry
 import uvicorn
@@ -39,8 +40,15 @@ GRAPHQL_REQUESTS = Counter(
 )
 
 
+# A task of the service process beside the subgraph (a scheduler, say): runs until cancelled.
+BackgroundTask = Callable[[ServiceRuntime], Coroutine[Any, Any, None]]
+
+
 def create_service_app(
-    runtime: ServiceRuntime, schema: strawberry.federation.Schema, published: Iterable[str]
+    runtime: ServiceRuntime,
+    schema: strawberry.federation.Schema,
+    published: Iterable[str],
+    tasks: Iterable[BackgroundTask] = (),
 ) -> Starlette:
     topics = runtime.topics(published)
     document_publications(runtime.broker, published, runtime.service)
@@ -52,14 +60,16 @@ def create_service_app(
             await migrate(runtime.migrations_dir, settings.database_url)
         await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
         await runtime.broker.start()
-        relay = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
+        running = [asyncio.create_task(runtime.relay.run(), name="outbox-relay")]
+        running += [asyncio.create_task(task(runtime), name=task.__name__) for task in tasks]
         log.info("service started", port=settings.port, topics=topics)
         try:
             yield
         finally:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+            for task in running:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await runtime.relay.close()
             await runtime.live.stop()
             await runtime.broker.stop()
@@ -135,6 +145,7 @@ class ServiceDefinition:
     schema: strawberry.federation.Schema
     register_handlers: Callable[[ServiceRuntime], None]
     published: tuple[str, ...] = ()
+    tasks: tuple[BackgroundTask, ...] = ()  # run in the process beside the subgraph
 
     @property
     def migrations_dir(self) -> Path:
@@ -152,7 +163,9 @@ class ServiceDefinition:
         return runtime
 
     def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
-        return create_service_app(runtime or self.runtime(), self.schema, self.published)
+        return create_service_app(
+            runtime or self.runtime(), self.schema, self.published, self.tasks
+        )
 
     def main(self) -> None:
         """`python -m svc_<name>`: one process serving this service."""

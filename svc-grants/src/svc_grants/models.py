@@ -23,7 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
-from svc_grants.domain import CLOSED_WITHOUT_GRANT
+from svc_grants.domain.applications import CLOSED_WITHOUT_GRANT
 
 
 class Base(DeclarativeBase):
@@ -167,6 +167,7 @@ class GrantApplication(Base):
     reclaimed_ore: Mapped[int] = mapped_column(BigInteger, default=0)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_on: Mapped[date | None] = mapped_column(Date)  # an approved grant's period ends
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -188,3 +189,26 @@ class GrantApplicationTransition(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(2000))
     amount_ore: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class GrantReport(Base):
+    """A reporting duty of an approved grant: one STATUS and one FINAL report each."""
+
+    __tablename__ = "grant_reports"
+    __table_args__ = (
+        Index("uq_grant_reports_application_kind", "application_id", "kind", unique=True),
+        Index("ix_grant_reports_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grant_applications.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(String(2000))
+    spent_ore: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decision_reason: Mapped[str | None] = mapped_column(String(2000))

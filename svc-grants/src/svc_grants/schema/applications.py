@@ -11,7 +11,8 @@ import strawberry
 from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
-from svc_grants.domain import ApplicationStatus
+from svc_grants.domain.applications import ApplicationStatus
+from svc_grants.schema.aftercare import GrantReport
 from svc_grants.schema.municipality import Municipality
 from svc_grants.schema.schemes import GrantScheme
 from svc_grants.service import applications, reads
@@ -84,6 +85,13 @@ class GrantApplication:
             reads.transitions_by_application, uuid.UUID(str(self.id))
         )
         return [GrantApplicationTransition.from_row(row) for row in rows]
+
+    @strawberry.field(description="The reporting duties of an approved grant, by due date.")
+    async def reports(self, info: strawberry.Info) -> list[GrantReport]:
+        rows = await context_of(info).loaders.load(
+            reads.reports_by_application, uuid.UUID(str(self.id))
+        )
+        return [GrantReport.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: models.GrantApplication) -> GrantApplication:

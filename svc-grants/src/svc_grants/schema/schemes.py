@@ -7,7 +7,7 @@ import strawberry
 from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
-from svc_grants.domain import SchemeKind
+from svc_grants.domain.applications import SchemeKind
 from svc_grants.schema.municipality import County
 from svc_grants.service import reads, schemes
 from svc_grants.service.reads import CountyBudget

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.auth import Principal
 from shared.money import parse_nok, parse_optional_nok
 from shared.runtime import ServiceRuntime
-from svc_grants import domain
-from svc_grants.domain import SchemeKind
+from svc_grants.domain import applications as domain
+from svc_grants.domain.applications import SchemeKind
 from svc_grants.models import Appropriation, GrantScheme
 
 

@@ -1,0 +1,86 @@
+"""The rules after an award on plain objects: no database, no event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from shared.errors import Conflict
+from svc_grants.domain.aftercare import (
+    ReportKind,
+    ReportStatus,
+    check_final_payment,
+    decide_report,
+    due_on,
+    fall_overdue,
+    grant_end,
+    submit_report,
+)
+
+
+@dataclass
+class Report:
+    kind: str = ReportKind.FINAL
+    status: str = ReportStatus.DUE
+    due_on: date = date(2019, 3, 31)
+    submitted_on: date | None = None
+
+
+def test_a_grant_ends_with_its_year_but_never_sooner_than_half_a_year_after_approval() -> None:
+    assert grant_end(2018, date(2018, 3, 1)) == date(2018, 12, 31)
+    assert grant_end(2018, date(2018, 11, 1)) == date(2019, 4, 30)
+
+
+def test_the_status_report_comes_before_the_end_and_the_final_after_it() -> None:
+    assert due_on(ReportKind.STATUS, date(2018, 12, 31)) == date(2018, 10, 2)
+    assert due_on(ReportKind.FINAL, date(2018, 12, 31)) == date(2019, 3, 31)
+
+
+def test_only_a_due_report_past_its_date_falls_overdue() -> None:
+    report = Report()
+    assert not fall_overdue(report, date(2019, 3, 31))
+    assert fall_overdue(report, date(2019, 4, 1))
+    assert report.status == ReportStatus.OVERDUE
+    assert not fall_overdue(report, date(2019, 4, 2))
+    handed_in = Report(status=ReportStatus.SUBMITTED)
+    assert not fall_overdue(handed_in, date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("status", [ReportStatus.DUE, ReportStatus.OVERDUE, ReportStatus.RETURNED])
+def test_an_owed_report_of_an_approved_grant_may_be_handed_in(status: ReportStatus) -> None:
+    report = Report(status=status)
+    submit_report(report, "PAID", date(2019, 2, 1))
+    assert (report.status, report.submitted_on) == (ReportStatus.SUBMITTED, date(2019, 2, 1))
+
+
+@pytest.mark.parametrize(
+    ("status", "grant"),
+    [
+        (ReportStatus.SUBMITTED, "APPROVED"),
+        (ReportStatus.APPROVED, "PAID"),
+        (ReportStatus.DUE, "SETTLED"),
+    ],
+)
+def test_a_report_not_owed_is_a_conflict(status: ReportStatus, grant: str) -> None:
+    report = Report(status=status)
+    with pytest.raises(Conflict):
+        submit_report(report, grant, date(2019, 2, 1))
+    assert report.status == status
+
+
+def test_only_a_submitted_report_is_decided() -> None:
+    with pytest.raises(Conflict):
+        decide_report(Report(), approve=True)
+    report = Report(status=ReportStatus.SUBMITTED)
+    decide_report(report, approve=False)
+    assert report.status == ReportStatus.RETURNED
+
+
+def test_the_payment_completing_the_grant_needs_an_approved_final_report() -> None:
+    check_final_payment(1000, 0, 600, None)  # a part payment needs none
+    for final in (None, ReportStatus.DUE, ReportStatus.SUBMITTED, ReportStatus.RETURNED):
+        with pytest.raises(Conflict):
+            check_final_payment(1000, 600, 400, final)
+    check_final_payment(1000, 600, 400, ReportStatus.APPROVED)
