@@ -7,13 +7,16 @@ from datetime import date
 
 import pytest
 
-from shared.errors import Conflict
+from shared.errors import BadUserInput, Conflict
 from svc_grants.domain.aftercare import (
+    ChangeKind,
     ReportKind,
     ReportStatus,
+    check_change,
     check_final_payment,
     decide_report,
     due_on,
+    extend,
     fall_overdue,
     grant_end,
     submit_report,
@@ -84,3 +87,20 @@ def test_the_payment_completing_the_grant_needs_an_approved_final_report() -> No
         with pytest.raises(Conflict):
             check_final_payment(1000, 600, 400, final)
     check_final_payment(1000, 600, 400, ReportStatus.APPROVED)
+
+
+def test_an_extension_moves_only_the_owed_reports() -> None:
+    status = Report(kind=ReportKind.STATUS, status=ReportStatus.OVERDUE, due_on=date(2018, 10, 2))
+    final = Report(status=ReportStatus.SUBMITTED)
+    extend([status, final], date(2019, 6, 30), today=date(2018, 11, 1))
+    assert (status.due_on, status.status) == (date(2019, 4, 1), ReportStatus.DUE)
+    assert (final.due_on, final.status) == (date(2019, 3, 31), ReportStatus.SUBMITTED)
+
+
+def test_a_change_of_a_grant_not_running_is_a_conflict() -> None:
+    with pytest.raises(Conflict):
+        check_change(ChangeKind.BUDGET_MOVE, "SETTLED", date(2018, 12, 31), 1000, None, 10)
+    terms = check_change(ChangeKind.BUDGET_MOVE, "PAID", date(2018, 12, 31), 1000, None, 1000)
+    assert (terms.new_end_date, terms.amount_ore) == (None, 1000)
+    with pytest.raises(BadUserInput):
+        check_change(ChangeKind.EXTENSION, "PAID", date(2018, 12, 31), 1000, None, None)

@@ -212,3 +212,24 @@ class GrantReport(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decision_reason: Mapped[str | None] = mapped_column(String(2000))
+
+
+class GrantChangeRequest(Base):
+    """The grant holder's request to change an approved grant, and its assessment."""
+
+    __tablename__ = "grant_change_requests"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("grant_applications.id"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(2000))
+    new_end_date: Mapped[date | None] = mapped_column(Date)  # EXTENSION
+    amount_ore: Mapped[int | None] = mapped_column(BigInteger)  # BUDGET_MOVE
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decision_reason: Mapped[str | None] = mapped_column(String(2000))

@@ -99,3 +99,26 @@ class GrantReportDecided(_ReportEvent):
 
     approved: bool
     reason: str
+
+
+# After the award: change requests ----------------------------------------------------------
+
+
+class _ChangeEvent(_ApplicationEvent):
+    change_request_id: uuid.UUID
+    kind: str = Field(pattern=r"^(EXTENSION|BUDGET_MOVE)$")
+    new_end_date: date | None = None  # an extension
+    amount_ore: int | None = Field(default=None, gt=0)  # a budget move
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantChangeRequested(_ChangeEvent):
+    reason: str
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantChangeDecided(_ChangeEvent):
+    """Approved (an extension moved the end date and the open reports' due dates) or rejected."""
+
+    approved: bool
+    reason: str

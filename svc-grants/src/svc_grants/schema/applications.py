@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 import strawberry
@@ -12,7 +12,7 @@ from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
 from svc_grants.domain.applications import ApplicationStatus
-from svc_grants.schema.aftercare import GrantReport
+from svc_grants.schema.aftercare import ChangeRequest, GrantReport
 from svc_grants.schema.municipality import Municipality
 from svc_grants.schema.schemes import GrantScheme
 from svc_grants.service import applications, reads
@@ -66,6 +66,9 @@ class GrantApplication:
         description="Municipalities taking part: a county governor assesses higher first"
     )
     submitted_at: datetime
+    ends_on: date | None = strawberry.field(
+        description="An approved grant's period ends; an approved extension moves it"
+    )
     scheme_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
 
@@ -93,6 +96,13 @@ class GrantApplication:
         )
         return [GrantReport.from_row(row) for row in rows]
 
+    @strawberry.field(description="The holder's change requests, oldest first.")
+    async def change_requests(self, info: strawberry.Info) -> list[ChangeRequest]:
+        rows = await context_of(info).loaders.load(
+            reads.change_requests_by_application, uuid.UUID(str(self.id))
+        )
+        return [ChangeRequest.from_row(row) for row in rows]
+
     @classmethod
     def from_row(cls, row: models.GrantApplication) -> GrantApplication:
         return cls(
@@ -107,6 +117,7 @@ class GrantApplication:
             project_id=_id(row.project_id),
             priority=row.priority,
             submitted_at=row.submitted_at,
+            ends_on=row.ends_on,
             scheme_id=row.scheme_id,
             municipality_number=row.municipality,
         )

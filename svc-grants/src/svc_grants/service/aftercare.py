@@ -9,16 +9,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
-from shared.contracts.grants import GrantReportDecided, GrantReportOverdue, GrantReportSubmitted
+from shared.contracts.grants import (
+    GrantChangeDecided,
+    GrantChangeRequested,
+    GrantReportDecided,
+    GrantReportOverdue,
+    GrantReportSubmitted,
+)
 from shared.errors import Conflict, NotFound
 from shared.inputs import maybe_uuid, parse_uuid
-from shared.money import parse_nok
+from shared.money import parse_nok, parse_optional_nok
 from shared.runtime import ServiceRuntime
 from svc_grants.domain import aftercare
 from svc_grants.domain import applications as domain
-from svc_grants.domain.aftercare import ReportKind, ReportStatus
-from svc_grants.models import GrantApplication, GrantReport, GrantScheme
-from svc_grants.service.history import administered, ids, transaction
+from svc_grants.domain.aftercare import ChangeKind, ChangeStatus, ReportKind, ReportStatus
+from svc_grants.domain.applications import ApplicationStatus, Change
+from svc_grants.models import GrantApplication, GrantChangeRequest, GrantReport, GrantScheme
+from svc_grants.service.history import Actor, administered, ids, record, transaction
 
 
 def today() -> date:
@@ -61,7 +68,7 @@ async def submit_report(
     text = domain.required_text(text, "text")
     spent = parse_nok(spent_nok, "spentNok")
     async with transaction(runtime) as uow:
-        app = await _held(uow.session, principal, application_id)
+        app, _ = await _held(uow.session, principal, application_id)
         report = await uow.session.scalar(
             select(GrantReport)
             .where(GrantReport.application_id == app.id, GrantReport.kind == kind)
@@ -80,15 +87,15 @@ async def submit_report(
 
 async def _held(
     session: AsyncSession, principal: Principal, application_id: str
-) -> GrantApplication:
+) -> tuple[GrantApplication, Actor]:
     """The application, locked, if the principal holds the grant (or is the directorate)."""
     principal.require_authenticated()
     app = await session.get(GrantApplication, parse_uuid(application_id, "applicationId"))
     if app is None or not domain.may_see_application(principal, app.municipality, app.county):
         raise NotFound("no grant application has this id")
-    domain.submitter_role(principal, app.municipality)
+    role = domain.submitter_role(principal, app.municipality)
     await session.refresh(app, with_for_update=True)
-    return app
+    return app, Actor(principal.subject or "", role)
 
 
 async def decide_report(
@@ -137,3 +144,93 @@ async def mark_overdue_reports(runtime: ServiceRuntime, *, today: date) -> int:
 
 def _report_ids(app: GrantApplication, report: GrantReport) -> dict[str, object]:
     return {**ids(app), "report_id": report.id, "kind": report.kind, "due_on": report.due_on}
+
+
+# Change requests ----------------------------------------------------------------------------
+
+
+async def request_change(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    application_id: str,
+    kind: ChangeKind,
+    reason: str,
+    new_end_date: date | None,
+    amount_nok: str | None,
+) -> GrantChangeRequest:
+    """The grant holder asks for a later end date or a budget move; recorded in the history."""
+    reason = domain.required_text(reason, "reason")
+    amount = parse_optional_nok(amount_nok, "amountNok")
+    async with transaction(runtime) as uow:
+        app, actor = await _held(uow.session, principal, application_id)
+        terms = aftercare.check_change(
+            kind, app.status, app.ends_on, app.approved_ore, new_end_date, amount
+        )
+        request = GrantChangeRequest(
+            id=uuid.uuid4(),
+            application_id=app.id,
+            kind=kind,
+            status=ChangeStatus.SUBMITTED,
+            reason=reason,
+            new_end_date=terms.new_end_date,
+            amount_ore=terms.amount_ore,
+            requested_at=datetime.now(UTC),
+            requested_by=actor.subject,
+        )
+        uow.session.add(request)
+        event = GrantChangeRequested(**_change_ids(app, request), reason=reason)
+        note = f"{_what(request)}: {reason}"[: domain.MAX_TEXT]
+        record(uow, app, _unchanged(app, request), actor, note, event)
+    return request
+
+
+async def decide_change(
+    runtime: ServiceRuntime, principal: Principal, *, request_id: str, approve: bool, reason: str
+) -> GrantChangeRequest:
+    """The administrator's assessment; an approved extension moves the end date and the due
+    dates of the reports still owed."""
+    reason = domain.required_text(reason, "reason")
+    principal.require_authenticated()
+    async with transaction(runtime) as uow:
+        found = await uow.session.get(GrantChangeRequest, maybe_uuid(request_id) or uuid.uuid4())
+        if found is None:
+            raise NotFound("no change request has this id")
+        app, _, actor = await administered(uow.session, principal, str(found.application_id))
+        await uow.session.refresh(found, with_for_update=True)
+        aftercare.decide_change(found, approve)
+        found.decided_at, found.decided_by = datetime.now(UTC), actor.subject
+        found.decision_reason = reason
+        if approve and found.new_end_date is not None:
+            app.ends_on = found.new_end_date
+            reports = await uow.session.scalars(
+                select(GrantReport).where(GrantReport.application_id == app.id).with_for_update()
+            )
+            aftercare.extend(list(reports), found.new_end_date, today())
+        event = GrantChangeDecided(**_change_ids(app, found), approved=approve, reason=reason)
+        outcome = "approved" if approve else "rejected"
+        note = f"{_what(found)} {outcome}: {reason}"[: domain.MAX_TEXT]
+        record(uow, app, _unchanged(app, found), actor, note, event)
+    return found
+
+
+def _unchanged(app: GrantApplication, request: GrantChangeRequest) -> Change:
+    """A change request's history row: the application's status stays, the amount is the move."""
+    status = ApplicationStatus(app.status)
+    return Change(status, status, request.amount_ore)
+
+
+def _what(request: GrantChangeRequest) -> str:
+    if request.kind == ChangeKind.EXTENSION:
+        return f"extension to {request.new_end_date}"
+    return "budget move"
+
+
+def _change_ids(app: GrantApplication, request: GrantChangeRequest) -> dict[str, object]:
+    return {
+        **ids(app),
+        "change_request_id": request.id,
+        "kind": request.kind,
+        "new_end_date": request.new_end_date,
+        "amount_ore": request.amount_ore,
+    }

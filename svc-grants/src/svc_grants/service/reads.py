@@ -19,6 +19,7 @@ from svc_grants.models import (
     Eligibility,
     GrantApplication,
     GrantApplicationTransition,
+    GrantChangeRequest,
     GrantReport,
     GrantScheme,
 )
@@ -176,4 +177,9 @@ transitions_by_application = many_by(
 )
 reports_by_application = many_by(
     GrantReport, GrantReport.application_id, order_by=GrantReport.due_on
+)
+change_requests_by_application = many_by(
+    GrantChangeRequest,
+    GrantChangeRequest.application_id,
+    order_by=GrantChangeRequest.requested_at,
 )
