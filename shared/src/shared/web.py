@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import migrate, ping
@@ -49,6 +49,7 @@ def create_service_app(
     schema: strawberry.federation.Schema,
     published: Iterable[str],
     tasks: Iterable[BackgroundTask] = (),
+    routes: Iterable[BaseRoute] = (),
 ) -> Starlette:
     topics = runtime.topics(published)
     document_publications(runtime.broker, published, runtime.service)
@@ -100,6 +101,7 @@ def create_service_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             Route("/asyncapi.json", asyncapi),
+            *routes,
         ],
         lifespan=lifespan,
     )
@@ -146,6 +148,8 @@ class ServiceDefinition:
     register_handlers: Callable[[ServiceRuntime], None]
     published: tuple[str, ...] = ()
     tasks: tuple[BackgroundTask, ...] = ()  # run in the process beside the subgraph
+    # HTTP routes beside /graphql (a document download, say), given the runtime they serve.
+    routes: Callable[[ServiceRuntime], list[BaseRoute]] | None = None
 
     @property
     def migrations_dir(self) -> Path:
@@ -163,9 +167,9 @@ class ServiceDefinition:
         return runtime
 
     def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
-        return create_service_app(
-            runtime or self.runtime(), self.schema, self.published, self.tasks
-        )
+        runtime = runtime or self.runtime()
+        routes = self.routes(runtime) if self.routes else []
+        return create_service_app(runtime, self.schema, self.published, self.tasks, routes)
 
     def main(self) -> None:
         """`python -m svc_<name>`: one process serving this service."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.contracts.grants import APPLICATIONS_TOPIC
 from shared.web import ServiceDefinition
-from svc_grants import handlers, scheduler
+from svc_grants import handlers, http, scheduler
 from svc_grants.models import Base
 from svc_grants.schema import schema
 
@@ -15,4 +15,5 @@ SERVICE = ServiceDefinition(
     register_handlers=handlers.register,
     published=(APPLICATIONS_TOPIC,),
     tasks=(scheduler.overdue_reports,),
+    routes=http.routes,
 )

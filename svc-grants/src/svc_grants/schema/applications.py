@@ -12,10 +12,11 @@ from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
 from svc_grants.domain.applications import ApplicationStatus
+from svc_grants.http import document_url
 from svc_grants.schema.aftercare import ChangeRequest, GrantReport
 from svc_grants.schema.municipality import Municipality
 from svc_grants.schema.schemes import GrantScheme
-from svc_grants.service import applications, reads
+from svc_grants.service import applications, documents, reads
 
 strawberry.enum(ApplicationStatus, name="GrantApplicationStatus")
 
@@ -48,6 +49,23 @@ class GrantApplicationTransition:
             to=ApplicationStatus(row.to_status),
             reason=row.reason,
             amount_nok=format_optional_nok(row.amount_ore),
+        )
+
+
+@strawberry.type(description="A document kept by the platform; GET its url with the same token.")
+class Document:
+    id: strawberry.ID
+    title: str
+    media_type: str
+    url: str = strawberry.field(description="A path on the router (the GraphQL endpoint's host)")
+
+    @classmethod
+    def from_row(cls, row: models.GrantDocument) -> Document:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            title=row.title,
+            media_type=row.media_type,
+            url=document_url(row.id),
         )
 
 
@@ -95,6 +113,13 @@ class GrantApplication:
             reads.reports_by_application, uuid.UUID(str(self.id))
         )
         return [GrantReport.from_row(row) for row in rows]
+
+    @strawberry.field(description="The letter of the decision (a PDF), once decided.")
+    async def decision_letter(self, info: strawberry.Info) -> Document | None:
+        rows = await context_of(info).loaders.load(
+            documents.documents_by_application, uuid.UUID(str(self.id))
+        )
+        return Document.from_row(rows[-1]) if rows else None
 
     @strawberry.field(description="The holder's change requests, oldest first.")
     async def change_requests(self, info: strawberry.Info) -> list[ChangeRequest]:

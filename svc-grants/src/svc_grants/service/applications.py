@@ -34,7 +34,7 @@ from svc_grants.models import (
     GrantApplication,
     GrantScheme,
 )
-from svc_grants.service import aftercare
+from svc_grants.service import aftercare, documents
 from svc_grants.service.history import Actor, administered, ids, reclaimed, record, transaction
 
 
@@ -190,6 +190,7 @@ async def decide(
         else:
             change = domain.reject(app, amount)
             event = GrantRejected(**ids(app), reason=reason)
+        documents.write_decision_letter(uow.session, app, scheme, reason)
         record(uow, app, change, actor, reason, event)
     return app
 
