@@ -19,6 +19,7 @@ from svc_grants.domain.aftercare import (
     extend,
     fall_overdue,
     grant_end,
+    remind,
     submit_report,
 )
 
@@ -29,6 +30,7 @@ class Report:
     status: str = ReportStatus.DUE
     due_on: date = date(2019, 3, 31)
     submitted_on: date | None = None
+    reminded_on: date | None = None
 
 
 def test_a_grant_ends_with_its_year_but_never_sooner_than_half_a_year_after_approval() -> None:
@@ -104,3 +106,12 @@ def test_a_change_of_a_grant_not_running_is_a_conflict() -> None:
     assert (terms.new_end_date, terms.amount_ore) == (None, 1000)
     with pytest.raises(BadUserInput):
         check_change(ChangeKind.EXTENSION, "PAID", date(2018, 12, 31), 1000, None, None)
+
+
+def test_a_due_report_is_reminded_of_once_within_two_weeks_of_its_date() -> None:
+    report = Report()  # due 2019-03-31
+    assert not remind(report, date(2019, 3, 16))
+    assert remind(report, date(2019, 3, 17))
+    assert report.reminded_on == date(2019, 3, 17)
+    assert not remind(report, date(2019, 3, 18))
+    assert not remind(Report(), date(2019, 4, 1))  # past due: overdue, not reminded

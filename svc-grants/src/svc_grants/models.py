@@ -207,6 +207,7 @@ class GrantReport(Base):
     status: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date] = mapped_column(Date)
     submitted_on: Mapped[date | None] = mapped_column(Date)
+    reminded_on: Mapped[date | None] = mapped_column(Date)  # told it is due soon
     submitted_by: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(String(2000))
     spent_ore: Mapped[int | None] = mapped_column(BigInteger)
@@ -249,3 +250,19 @@ class GrantDocument(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GrantNotice(Base):
+    """A notice to a municipality or its county governor, written in the transaction of what it
+    tells; grants' mail task e-mails it (`sent_at`) when SMTP is configured."""
+
+    __tablename__ = "grant_notices"
+    __table_args__ = (Index("ix_grant_notices_sent_at", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grant_applications.id"))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,5 @@
-"""Grants' scheduler, a task of the service process: finds reports whose due date has passed.
+"""Grants' scheduler, a task of the service process: finds reports whose due date has passed,
+and reminds the holders of reports due soon.
 
 Every replica runs it; `mark_overdue_reports` locks the rows it changes, so each report falls
 overdue (and its event is emitted) once. The clock and the pause are injected for tests.
@@ -28,9 +29,11 @@ async def overdue_reports(
     """Runs until cancelled; a failed round (the database away, say) is tried again next time."""
     while True:
         try:
-            changed = await aftercare.mark_overdue_reports(runtime, today=clock())
-            if changed:
-                log.info("grant reports fell overdue", reports=changed)
+            today = clock()
+            changed = await aftercare.mark_overdue_reports(runtime, today=today)
+            reminded = await aftercare.remind_due_reports(runtime, today=today)
+            if changed or reminded:
+                log.info("grant reports checked", overdue=changed, reminded=reminded)
         except Exception as error:
             log.warning("the overdue-report check failed; trying again later", error=repr(error))
         await pause(CHECK_EVERY_SECONDS)

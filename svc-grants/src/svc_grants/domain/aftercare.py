@@ -21,6 +21,8 @@ from shared.money import format_nok
 SHORTEST_PERIOD = timedelta(days=180)
 # The status report is due this long before the end, the final report this long after it.
 REPORT_LEAD = timedelta(days=90)
+# The holder is reminded of a report this long before it is due.
+REMINDER_LEAD = timedelta(days=14)
 # An extension is at most this long after the current end date.
 LONGEST_EXTENSION = timedelta(days=2 * 365)
 
@@ -59,6 +61,17 @@ class Report(Protocol):
     status: str
     due_on: date
     submitted_on: date | None
+    reminded_on: date | None
+
+
+def remind(report: Report, today: date) -> bool:
+    """A DUE report within REMINDER_LEAD of its due date is reminded of once; True if now."""
+    if report.status != R.DUE or report.reminded_on is not None:
+        return False
+    if not today <= report.due_on <= today + REMINDER_LEAD:
+        return False
+    report.reminded_on = today
+    return True
 
 
 def fall_overdue(report: Report, today: date) -> bool:

@@ -25,6 +25,7 @@ from svc_grants.domain import applications as domain
 from svc_grants.domain.aftercare import ChangeKind, ChangeStatus, ReportKind, ReportStatus
 from svc_grants.domain.applications import ApplicationStatus, Change
 from svc_grants.models import GrantApplication, GrantChangeRequest, GrantReport, GrantScheme
+from svc_grants.service import notices
 from svc_grants.service.history import Actor, administered, ids, record, transaction
 
 
@@ -138,8 +139,32 @@ async def mark_overdue_reports(runtime: ServiceRuntime, *, today: date) -> int:
             if aftercare.fall_overdue(report, today):
                 overdue = GrantReportOverdue(**_report_ids(app, report))
                 uow.emit(overdue, municipality=app.municipality)
+                notices.tell_report(uow.session, app, report)
                 changed += 1
     return changed
+
+
+async def remind_due_reports(runtime: ServiceRuntime, *, today: date) -> int:
+    """The scheduler's other task: the holder and its governor are reminded once of a report
+    due within REMINDER_DAYS; returns how many."""
+    async with runtime.unit_of_work() as uow:
+        rows = await uow.session.execute(
+            select(GrantReport, GrantApplication)
+            .join(GrantApplication, GrantApplication.id == GrantReport.application_id)
+            .where(
+                GrantReport.status == ReportStatus.DUE,
+                GrantReport.reminded_on.is_(None),
+                GrantReport.due_on <= today + aftercare.REMINDER_LEAD,
+            )
+            .order_by(GrantReport.due_on)
+            .with_for_update(of=GrantReport)
+        )
+        reminded = 0
+        for report, app in rows:
+            if aftercare.remind(report, today):
+                notices.tell_report(uow.session, app, report)
+                reminded += 1
+    return reminded
 
 
 def _report_ids(app: GrantApplication, report: GrantReport) -> dict[str, object]:
@@ -207,6 +232,7 @@ async def decide_change(
                 select(GrantReport).where(GrantReport.application_id == app.id).with_for_update()
             )
             aftercare.extend(list(reports), found.new_end_date, today())
+        notices.tell_change(uow.session, app, found)
         event = GrantChangeDecided(**_change_ids(app, found), approved=approve, reason=reason)
         outcome = "approved" if approve else "rejected"
         note = f"{_what(found)} {outcome}: {reason}"[: domain.MAX_TEXT]

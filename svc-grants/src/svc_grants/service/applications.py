@@ -34,7 +34,7 @@ from svc_grants.models import (
     GrantApplication,
     GrantScheme,
 )
-from svc_grants.service import aftercare, documents
+from svc_grants.service import aftercare, documents, notices
 from svc_grants.service.history import Actor, administered, ids, reclaimed, record, transaction
 
 
@@ -191,6 +191,7 @@ async def decide(
             change = domain.reject(app, amount)
             event = GrantRejected(**ids(app), reason=reason)
         documents.write_decision_letter(uow.session, app, scheme, reason)
+        notices.tell_decision(uow.session, app, scheme, reason)
         record(uow, app, change, actor, reason, event)
     return app
 
