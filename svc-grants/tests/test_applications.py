@@ -122,6 +122,7 @@ async def test_payments_never_exceed_the_approved_amount(grants) -> None:
     app = await approved(grants, amount="50000")
     too_much = await grants.error(grants.PAY, {"id": app["id"], "amount": "50000.01"}, DIRECTORATE)
     assert (too_much["code"], too_much["field"]) == ("BAD_USER_INPUT", "amountNok")
+    await grants.final_report_approved(app["id"])
     await grants.call(grants.PAY, {"id": app["id"], "amount": "50000"}, DIRECTORATE)
     more = await grants.error(grants.PAY, {"id": app["id"], "amount": "0.01"}, DIRECTORATE)
     assert more["field"] == "amountNok"
@@ -131,6 +132,7 @@ async def test_payments_never_exceed_the_approved_amount(grants) -> None:
 
 async def test_a_partial_reclaim_returns_the_money_to_the_budget(grants) -> None:
     app = await approved(grants, amount="50000")
+    await grants.final_report_approved(app["id"])
     await grants.call(grants.PAY, {"id": app["id"], "amount": "50000"}, DIRECTORATE)
     reclaim = {"id": app["id"], "amount": "20000", "reason": "costs not documented"}
     reclaimed = (await grants.call(grants.RECLAIM, reclaim, DIRECTORATE))["reclaimGrant"]

@@ -8,7 +8,7 @@ import pytest
 
 from shared.auth import Principal
 from shared.errors import BadUserInput, Conflict, Forbidden
-from svc_grants.domain import (
+from svc_grants.domain.applications import (
     DEFAULT_CAP_PER_ENROLMENT_ORE,
     Action,
     ApplicationStatus,

@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import strawberry
 import uvicorn
@@ -18,7 +19,7 @@ from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.db import check_migrated, head_revisions, migrate, ping
@@ -43,11 +44,17 @@ GRAPHQL_REQUESTS = Counter(
 )
 
 
+# A task of the service process beside the subgraph (a scheduler, say): runs until cancelled.
+BackgroundTask = Callable[[ServiceRuntime], Coroutine[Any, Any, None]]
+
+
 def create_service_app(
     runtime: ServiceRuntime,
     schema: strawberry.federation.Schema,
     published: Iterable[str],
     contract_version: int = 1,
+    tasks: Iterable[BackgroundTask] = (),
+    routes: Iterable[BaseRoute] = (),
 ) -> Starlette:
     topics = runtime.topics(published)
     document_publications(runtime.broker, published, runtime.service)
@@ -61,14 +68,16 @@ def create_service_app(
             log.warning("the database is ahead of this release's migrations; serving anyway")
         await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
         await runtime.broker.start()
-        relay = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
+        running = [asyncio.create_task(runtime.relay.run(), name="outbox-relay")]
+        running += [asyncio.create_task(task(runtime), name=task.__name__) for task in tasks]
         log.info("service started", port=settings.port, topics=topics)
         try:
             yield
         finally:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+            for task in running:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await runtime.relay.close()
             await runtime.live.stop()
             await runtime.broker.stop()
@@ -118,6 +127,7 @@ def create_service_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/asyncapi.json", asyncapi),
+            *routes,
         ],
         lifespan=lifespan,
     )
@@ -177,6 +187,9 @@ class ServiceDefinition:
     published: tuple[str, ...] = ()
     # Raised for a breaking change of the subgraph or its events (`make contracts` says when).
     contract_version: int = 1
+    tasks: tuple[BackgroundTask, ...] = ()  # run in the process beside the subgraph
+    # HTTP routes beside /graphql (a document download, say), given the runtime they serve.
+    routes: Callable[[ServiceRuntime], list[BaseRoute]] | None = None
 
     @property
     def migrations_dir(self) -> Path:
@@ -194,8 +207,10 @@ class ServiceDefinition:
         return runtime
 
     def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
+        runtime = runtime or self.runtime()
+        routes = self.routes(runtime) if self.routes else []
         return create_service_app(
-            runtime or self.runtime(), self.schema, self.published, self.contract_version
+            runtime, self.schema, self.published, self.contract_version, self.tasks, routes
         )
 
     def main(self, argv: Sequence[str] | None = None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 import strawberry
@@ -11,10 +11,12 @@ import strawberry
 from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
-from svc_grants.domain import ApplicationStatus
+from svc_grants.domain.applications import ApplicationStatus
+from svc_grants.http import document_url
+from svc_grants.schema.aftercare import ChangeRequest, GrantReport
 from svc_grants.schema.municipality import Municipality
 from svc_grants.schema.schemes import GrantScheme
-from svc_grants.service import applications, reads
+from svc_grants.service import applications, documents, reads
 
 strawberry.enum(ApplicationStatus, name="GrantApplicationStatus")
 
@@ -50,6 +52,23 @@ class GrantApplicationTransition:
         )
 
 
+@strawberry.type(description="A document kept by the platform; GET its url with the same token.")
+class Document:
+    id: strawberry.ID
+    title: str
+    media_type: str
+    url: str = strawberry.field(description="A path on the router (the GraphQL endpoint's host)")
+
+    @classmethod
+    def from_row(cls, row: models.GrantDocument) -> Document:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            title=row.title,
+            media_type=row.media_type,
+            url=document_url(row.id),
+        )
+
+
 @strawberry.type
 class GrantApplication:
     id: strawberry.ID
@@ -65,6 +84,9 @@ class GrantApplication:
         description="Municipalities taking part: a county governor assesses higher first"
     )
     submitted_at: datetime
+    ends_on: date | None = strawberry.field(
+        description="An approved grant's period ends; an approved extension moves it"
+    )
     scheme_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
 
@@ -85,6 +107,27 @@ class GrantApplication:
         )
         return [GrantApplicationTransition.from_row(row) for row in rows]
 
+    @strawberry.field(description="The reporting duties of an approved grant, by due date.")
+    async def reports(self, info: strawberry.Info) -> list[GrantReport]:
+        rows = await context_of(info).loaders.load(
+            reads.reports_by_application, uuid.UUID(str(self.id))
+        )
+        return [GrantReport.from_row(row) for row in rows]
+
+    @strawberry.field(description="The letter of the decision (a PDF), once decided.")
+    async def decision_letter(self, info: strawberry.Info) -> Document | None:
+        rows = await context_of(info).loaders.load(
+            documents.documents_by_application, uuid.UUID(str(self.id))
+        )
+        return Document.from_row(rows[-1]) if rows else None
+
+    @strawberry.field(description="The holder's change requests, oldest first.")
+    async def change_requests(self, info: strawberry.Info) -> list[ChangeRequest]:
+        rows = await context_of(info).loaders.load(
+            reads.change_requests_by_application, uuid.UUID(str(self.id))
+        )
+        return [ChangeRequest.from_row(row) for row in rows]
+
     @classmethod
     def from_row(cls, row: models.GrantApplication) -> GrantApplication:
         return cls(
@@ -99,6 +142,7 @@ class GrantApplication:
             project_id=_id(row.project_id),
             priority=row.priority,
             submitted_at=row.submitted_at,
+            ends_on=row.ends_on,
             scheme_id=row.scheme_id,
             municipality_number=row.municipality,
         )

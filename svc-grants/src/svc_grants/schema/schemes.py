@@ -7,10 +7,11 @@ import strawberry
 from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
-from svc_grants.domain import SchemeKind
+from svc_grants.domain.applications import SchemeKind
 from svc_grants.schema.municipality import County
 from svc_grants.service import reads, schemes
 from svc_grants.service.reads import CountyBudget
+from svc_grants.service.schemes import YearFunds
 
 strawberry.enum(SchemeKind, name="GrantSchemeKind")
 
@@ -71,6 +72,21 @@ class CountyGrantBudget:
         )
 
 
+@strawberry.type(description="A year's appropriation for the programme's grants.")
+class Appropriation:
+    year: int
+    amount_nok: str
+    allocated_nok: str = strawberry.field(description="The sum of that year's scheme budgets")
+
+    @classmethod
+    def of(cls, funds: YearFunds) -> Appropriation:
+        return cls(
+            year=funds.year,
+            amount_nok=format_nok(funds.amount_ore),
+            allocated_nok=format_nok(funds.allocated_ore),
+        )
+
+
 @strawberry.input
 class GrantSchemeInput:
     name: str
@@ -101,10 +117,31 @@ class SchemeQuery:
         budgets = await reads.county_budgets(context_of(info).runtime, year=year)
         return [CountyGrantBudget.of(budget) for budget in budgets]
 
+    @strawberry.field(description="The year's appropriation; null until the directorate sets it.")
+    async def appropriation(self, info: strawberry.Info, year: int) -> Appropriation | None:
+        funds = await schemes.appropriation(context_of(info).runtime, year=year)
+        return Appropriation.of(funds) if funds else None
+
 
 @strawberry.type
 class SchemeMutation:
-    @strawberry.mutation(description="The directorate creates a scheme with its annual budget.")
+    @strawberry.mutation(
+        description="The directorate sets a year's appropriation; the year's scheme budgets "
+        "never exceed it (CONFLICT when they already do)."
+    )
+    async def set_appropriation(
+        self, info: strawberry.Info, year: int, amount_nok: str
+    ) -> Appropriation:
+        ctx = context_of(info)
+        funds = await schemes.set_appropriation(
+            ctx.runtime, ctx.principal, year=year, amount_nok=amount_nok
+        )
+        return Appropriation.of(funds)
+
+    @strawberry.mutation(
+        description="The directorate creates a scheme with its annual budget; CONFLICT when "
+        "it would take the year's schemes above the year's appropriation."
+    )
     async def create_grant_scheme(
         self, info: strawberry.Info, input: GrantSchemeInput
     ) -> GrantScheme:

@@ -19,13 +19,14 @@ from shared.contracts.grants import (
     GrantRejected,
     GrantSettled,
 )
-from shared.errors import BadUserInput, Conflict, NotFound
+from shared.errors import BadUserInput, Conflict
 from shared.events import Contract
 from shared.inputs import parse_municipality, parse_optional_uuid, parse_uuid
 from shared.money import parse_nok, parse_optional_nok
 from shared.runtime import ServiceRuntime
-from svc_grants import domain
-from svc_grants.domain import ApplicationStatus, EligibilityStatus, SchemeKind
+from svc_grants.domain import applications as domain
+from svc_grants.domain.aftercare import check_final_payment
+from svc_grants.domain.applications import ApplicationStatus, EligibilityStatus, SchemeKind
 from svc_grants.models import (
     CompetencePlan,
     DevelopmentProject,
@@ -33,7 +34,8 @@ from svc_grants.models import (
     GrantApplication,
     GrantScheme,
 )
-from svc_grants.service.history import Actor, ids, reclaimed, record, transaction
+from svc_grants.service import aftercare, documents, notices
+from svc_grants.service.history import Actor, administered, ids, reclaimed, record, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +162,7 @@ async def start_assessment(
     runtime: ServiceRuntime, principal: Principal, *, application_id: str
 ) -> GrantApplication:
     async with transaction(runtime) as uow:
-        app, _, actor = await _administered(uow.session, principal, application_id)
+        app, _, actor = await administered(uow.session, principal, application_id)
         change = domain.start_assessment(app)
         record(uow, app, change, actor, None, None)
     return app
@@ -179,14 +181,17 @@ async def decide(
     reason = domain.required_text(reason, "reason")
     amount = parse_optional_nok(amount_nok, "amountNok")
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
         event: Contract
         if approve:
             change = domain.approve(app, scheme, amount)
+            aftercare.open_reports(uow.session, app, scheme)
             event = GrantAwarded(**ids(app), amount_ore=app.approved_ore or 0, reason=reason)
         else:
             change = domain.reject(app, amount)
             event = GrantRejected(**ids(app), reason=reason)
+        documents.write_decision_letter(uow.session, app, scheme, reason)
+        notices.tell_decision(uow.session, app, scheme, reason)
         record(uow, app, change, actor, reason, event)
     return app
 
@@ -196,7 +201,10 @@ async def record_payment(
 ) -> GrantApplication:
     amount = parse_nok(amount_nok, "amountNok")
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
+        domain.next_status(app.status, domain.Action.PAY)
+        final_report = await aftercare.final_report_status(uow.session, app)
+        check_final_payment(app.approved_ore or 0, app.paid_ore, amount, final_report)
         change = domain.pay(app, scheme, amount)
         event = GrantPaid(**ids(app), amount_ore=amount, paid_total_ore=app.paid_ore)
         record(uow, app, change, actor, None, event)
@@ -208,7 +216,7 @@ async def settle(
 ) -> GrantApplication:
     """Closes a paid grant once its course is completed (project funds: once paid)."""
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
         change = domain.settle(app, scheme, await _course_completed(uow.session, app))
         event = GrantSettled(
             **ids(app), paid_total_ore=app.paid_ore, released_ore=change.amount_ore or 0
@@ -237,21 +245,7 @@ async def reclaim(
     amount = parse_nok(amount_nok, "amountNok")
     reason = domain.required_text(reason, "reason")
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
         change = domain.reclaim(app, scheme, amount)
         record(uow, app, change, actor, reason, reclaimed(app, reason))
     return app
-
-
-async def _administered(
-    session: AsyncSession, principal: Principal, application_id: str
-) -> tuple[GrantApplication, GrantScheme, Actor]:
-    """The application and its scheme, locked (scheme first), if the principal administers it."""
-    principal.require_authenticated()
-    app = await session.get(GrantApplication, parse_uuid(application_id, "id"))
-    if app is None or not domain.may_see_application(principal, app.municipality, app.county):
-        raise NotFound("no grant application has this id")
-    scheme = await session.get_one(GrantScheme, app.scheme_id, with_for_update=True)
-    role = domain.administrator_role(principal, scheme.kind, scheme.county)
-    await session.refresh(app, with_for_update=True)
-    return app, scheme, Actor(principal.subject or "", role)

@@ -13,12 +13,14 @@ from shared.inputs import parse_county, parse_uuid
 from shared.loaders import Loaders
 from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime
-from svc_grants import domain
-from svc_grants.domain import UNDECIDED, ApplicationStatus, SchemeKind
+from svc_grants.domain import applications as domain
+from svc_grants.domain.applications import UNDECIDED, ApplicationStatus, SchemeKind
 from svc_grants.models import (
     Eligibility,
     GrantApplication,
     GrantApplicationTransition,
+    GrantChangeRequest,
+    GrantReport,
     GrantScheme,
 )
 
@@ -172,4 +174,12 @@ transitions_by_application = many_by(
     GrantApplicationTransition,
     GrantApplicationTransition.application_id,
     order_by=GrantApplicationTransition.id,
+)
+reports_by_application = many_by(
+    GrantReport, GrantReport.application_id, order_by=GrantReport.due_on
+)
+change_requests_by_application = many_by(
+    GrantChangeRequest,
+    GrantChangeRequest.application_id,
+    order_by=GrantChangeRequest.requested_at,
 )

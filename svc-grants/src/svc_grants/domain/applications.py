@@ -65,8 +65,7 @@ def validate_scheme(
 ) -> SchemeTerms:
     """Checks a new scheme; returns today's county number and the per-enrolment cap."""
     required_text(name, "name")
-    if not 2018 <= year <= 2100:
-        raise BadUserInput("year", "must be 2018 or later")
+    check_year(year)
     if budget_ore <= 0:
         raise BadUserInput("budgetNok", "must be more than 0")
     if kind is SchemeKind.DEVELOPMENT_PROJECT:
@@ -82,10 +81,47 @@ def validate_scheme(
     return SchemeTerms(county=None, cap_per_enrolment_ore=cap)
 
 
+def check_year(year: int) -> None:
+    if not 2018 <= year <= 2100:
+        raise BadUserInput("year", "must be 2018 or later")
+
+
 def _scheme_county(county: str | None) -> str:
     if county is None:
         raise BadUserInput("county", "development-project funds are allocated per county")
     return parse_county(county).number
+
+
+# The year's appropriation -------------------------------------------------------------------
+
+
+def check_appropriation(amount_ore: int, allocated_ore: int) -> None:
+    """A new appropriation: more than 0, and never below what the year's schemes already have."""
+    if amount_ore <= 0:
+        raise BadUserInput("amountNok", "must be more than 0")
+    if amount_ore < allocated_ore:
+        raise Conflict(
+            f"the year's schemes already have NOK {format_nok(allocated_ore)}: the appropriation "
+            "cannot be less"
+        )
+
+
+def check_within_appropriation(
+    appropriation_ore: int | None, allocated_ore: int, budget_ore: int
+) -> None:
+    """A new scheme's budget fits what is left of the year's appropriation; CONFLICT if not.
+
+    A year without an appropriation has no limit (schemes may be created before the
+    directorate knows the year's figure; setting it later never goes below what they have).
+    """
+    if appropriation_ore is None:
+        return
+    left = appropriation_ore - allocated_ore
+    if budget_ore > left:
+        raise Conflict(
+            f"the scheme does not fit the year's appropriation: NOK {format_nok(budget_ore)} "
+            f"asked, NOK {format_nok(left)} left"
+        )
 
 
 # The application lifecycle ------------------------------------------------------------------
