@@ -53,6 +53,15 @@ class Enrolment:
 
         return Municipality(number=self.municipality_number)
 
+    @strawberry.field(
+        description="The municipality's name in the year of the term (the name of the time, "
+        "beside today's municipality { name })"
+    )
+    def municipality_name_then(self) -> str:
+        from svc_education.schema.regions import municipality_name_in
+
+        return municipality_name_in(self.municipality_number, int(self.term[:4]))
+
     @classmethod
     def from_row(cls, row: models.Enrolment | NewEnrolment) -> Enrolment:
         return cls(

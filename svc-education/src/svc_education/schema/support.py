@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared import reference
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.checks import share
@@ -66,6 +67,16 @@ class SupportCohort:
         from svc_education.schema.regions import County
 
         return County(number=self.county_number)
+
+    @strawberry.field(
+        description="The county's name in the year of the term (the name of the time)"
+    )
+    def county_name_then(self) -> str:
+        return reference.county_name_in(self.county_number, self.year) or self.county_number
+
+    @property
+    def year(self) -> int:
+        return int(self.term[:4])
 
     @strawberry.field
     async def gatherings(self, info: strawberry.Info) -> list[CohortGathering]:
@@ -162,6 +173,14 @@ class CohortParticipation:
         from svc_education.schema.regions import Municipality
 
         return Municipality(number=self.municipality_number)
+
+    @strawberry.field(description="The municipality's name in the year of the cohort's term")
+    async def municipality_name_then(self, info: strawberry.Info) -> str:
+        from svc_education.schema.regions import municipality_name_in
+
+        row = await context_of(info).loaders.load(support_service.cohorts_by_id, self.cohort_id)
+        assert row is not None  # a participation's cohort is never deleted
+        return municipality_name_in(self.municipality_number, int(row.term[:4]))
 
     @strawberry.field
     async def participants(self, info: strawberry.Info) -> list[CohortParticipant]:
