@@ -85,3 +85,12 @@ def test_governor_offices_of_an_area_by_year() -> None:
     assert names("46", 2019) == ["Fylkesmannen i Vestland"]
     assert names("46", 2024) == ["Statsforvalteren i Vestland"]
     assert names("56", 2018) == ["Fylkesmannen i Finnmark"]
+
+
+def test_neighbouring_counties() -> None:
+    assert reference.are_neighbours("11", "46")  # Rogaland and Vestland
+    assert reference.are_neighbours("11", "12")  # and Hordaland, by its number of 2018
+    assert reference.are_neighbours("46", "11")
+    assert not reference.are_neighbours("11", "11")
+    assert not reference.are_neighbours("11", "56")
+    assert not reference.are_neighbours("11", "99")

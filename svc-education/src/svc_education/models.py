@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -133,6 +134,10 @@ class CohortParticipation(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_cohorts.id"))
     municipality: Mapped[str] = mapped_column(String(4))
+    # The number as posted (maybe of before a reform: 1129 Forsand); None for rows before 0020.
+    municipality_as_posted: Mapped[str | None] = mapped_column(String(4))
+    # Joined a neighbouring county's cohort where the programme enrolled it (Etne, Sveio 2018).
+    across_county_border: Mapped[bool] = mapped_column(default=False, server_default=false())
     head_count: Mapped[int]
     participants: Mapped[int]
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -57,6 +57,7 @@ class _Data:
     history: dict[str, tuple[str, ...]]  # old number → today's, main successor first
     entries: dict[str, _Entry]  # every municipality number, current and historical
     county_entries: dict[str, _Entry]  # every county number; years filled in by as_of
+    neighbours: dict[str, frozenset[str]]  # today's county → today's counties bordering it
 
 
 @cache
@@ -73,6 +74,7 @@ def _data() -> _Data:
         history={h["number"]: tuple(h["current"]) for h in raw["historical"]},
         entries=_entries(current, raw["historical"]),
         county_entries=_entries(raw["counties"], raw["historical_counties"]),
+        neighbours={c: frozenset(n) for c, n in raw["county_neighbours"].items()},
     )
 
 
@@ -131,6 +133,14 @@ def _county(number: str) -> County | None:
         return data.counties[n]
     newer = data.county_history.get(n)
     return data.counties[newer[0]] if newer else None
+
+
+def are_neighbours(county: str, other: str) -> bool:
+    """Whether two counties (today's, or historical numbers via county()) share a land border."""
+    first, second = _county(county), _county(other)
+    if first is None or second is None:
+        return False
+    return second.number in _data().neighbours.get(first.number, frozenset())
 
 
 def municipalities(county: str | None = None) -> list[Municipality]:

@@ -154,8 +154,12 @@ class CohortParticipation:
     head_count: int = strawberry.field(description="Employees of the service")
     participant_count: int
     joined_at: datetime = strawberry.field(description="When the figures were last posted")
+    across_county_border: bool = strawberry.field(
+        description="Joined a neighbouring county's cohort, where the programme enrolled it"
+    )
     cohort_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
+    municipality_as_posted: strawberry.Private[str]
 
     @strawberry.field(description="Participants per employee of the service (0–1)")
     def employee_share(self) -> float:
@@ -174,13 +178,16 @@ class CohortParticipation:
 
         return Municipality(number=self.municipality_number)
 
-    @strawberry.field(description="The municipality's name in the year of the cohort's term")
+    @strawberry.field(
+        description="The municipality's name in the year of the cohort's term, by the number "
+        "it joined with (1129 in 2018: Forsand, today part of Sandnes)"
+    )
     async def municipality_name_then(self, info: strawberry.Info) -> str:
         from svc_education.schema.regions import municipality_name_in
 
         row = await context_of(info).loaders.load(support_service.cohorts_by_id, self.cohort_id)
         assert row is not None  # a participation's cohort is never deleted
-        return municipality_name_in(self.municipality_number, int(row.term[:4]))
+        return municipality_name_in(self.municipality_as_posted, int(row.term[:4]))
 
     @strawberry.field
     async def participants(self, info: strawberry.Info) -> list[CohortParticipant]:
@@ -206,8 +213,10 @@ class CohortParticipation:
             head_count=row.head_count,
             participant_count=row.participants,
             joined_at=row.joined_at,
+            across_county_border=row.across_county_border,
             cohort_id=row.cohort_id,
             municipality_number=row.municipality,
+            municipality_as_posted=row.municipality_as_posted or row.municipality,
         )
 
 
@@ -242,6 +251,11 @@ class CohortJoinInput:
         description="Employees of the service; all of them commit to take part"
     )
     participants: list[CohortParticipantInput]
+    across_county_border: bool = strawberry.field(
+        default=False,
+        description="The service of a neighbouring county joins this county's cohort, where "
+        "the programme enrolled it (Etne and Sveio, Hordaland then, in Rogaland's 2018 cohort)",
+    )
 
 
 @strawberry.input
@@ -335,6 +349,7 @@ class SupportMutation:
             municipality=input.municipality,
             head_count=input.head_count,
             participants=[Participant(p.employee_ref, p.role) for p in input.participants],
+            across_county_border=input.across_county_border,
         )
         return CohortParticipation.from_row(row)
 
