@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
+from shared.provenance import ProvenanceColumns
 
 
 class Base(DeclarativeBase):
@@ -52,7 +53,7 @@ class Programme(Base):
     free_for_participants: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
-class Offering(Base):
+class Offering(ProvenanceColumns, Base):
     __tablename__ = "offerings"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -89,7 +90,7 @@ class Enrolment(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
 
 
-class SupportCohort(Base):
+class SupportCohort(ProvenanceColumns, Base):
     """A service-support programme cohort: one county's services, one knowledge centre."""
 
     __tablename__ = "support_cohorts"
@@ -122,7 +123,7 @@ class CohortGathering(Base):
     added_by: Mapped[str] = mapped_column(String(200))
 
 
-class CohortParticipation(Base):
+class CohortParticipation(ProvenanceColumns, Base):
     """A municipality's service in a cohort; `participants` counts its participant rows."""
 
     __tablename__ = "support_participations"
@@ -142,6 +143,21 @@ class CohortParticipation(Base):
     participants: Mapped[int]
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     joined_by: Mapped[str] = mapped_column(String(200))
+
+
+class SupportProgrammeYear(ProvenanceColumns, Base):
+    """A year's reported totals of the programme, for years known only as totals (2017, before
+    the platform's cohorts): the figures as reported, `approximate` where the report says about."""
+
+    __tablename__ = "support_programme_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    employees: Mapped[int]
+    municipalities: Mapped[int | None]
+    counties: Mapped[int | None]
+    approximate: Mapped[bool]
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(200))
 
 
 class CohortParticipant(Base):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from shared import reference
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.checks import share
@@ -21,6 +22,7 @@ from svc_education.domain.support import (
     Scores,
 )
 from svc_education.service import support as support_service
+from svc_education.service import support_years
 
 if TYPE_CHECKING:
     from svc_education.schema.regions import County, Municipality
@@ -48,7 +50,7 @@ class CohortEvaluation:
 
 
 @strawberry.type(description="A cohort of one county's services, run by a knowledge centre")
-class SupportCohort:
+class SupportCohort(ProvenanceFields):
     id: strawberry.ID
     term: str = strawberry.field(description="The term it starts in, e.g. 2018H")
     knowledge_centre: KnowledgeCentre
@@ -139,6 +141,7 @@ class SupportCohort:
             status=CohortStatus(row.status),
             completed_at=row.completed_at,
             county_number=row.county,
+            **provenance_of(row),
         )
 
 
@@ -149,7 +152,7 @@ class CohortParticipant:
 
 
 @strawberry.type(description="A municipality's service in a cohort, all its employees committed")
-class CohortParticipation:
+class CohortParticipation(ProvenanceFields):
     id: strawberry.ID
     head_count: int = strawberry.field(description="Employees of the service")
     participant_count: int
@@ -217,11 +220,43 @@ class CohortParticipation:
             cohort_id=row.cohort_id,
             municipality_number=row.municipality,
             municipality_as_posted=row.municipality_as_posted or row.municipality,
+            **provenance_of(row),
+        )
+
+
+@strawberry.type(
+    description="A year's reported totals of the programme (2017: known only as totals)"
+)
+class SupportProgrammeYear(ProvenanceFields):
+    year: int
+    employees: int = strawberry.field(description="Leaders and employees who took part")
+    municipalities: int | None
+    counties: int | None
+    approximate: bool = strawberry.field(description="The report says about so many")
+
+    @classmethod
+    def from_row(cls, row: models.SupportProgrammeYear) -> SupportProgrammeYear:
+        return cls(
+            year=row.year,
+            employees=row.employees,
+            municipalities=row.municipalities,
+            counties=row.counties,
+            approximate=row.approximate,
+            **provenance_of(row),
         )
 
 
 @strawberry.input
-class SupportCohortInput:
+class SupportProgrammeYearInput(ProvenanceInput):
+    year: int
+    employees: int
+    municipalities: int | None = None
+    counties: int | None = None
+    approximate: bool = False
+
+
+@strawberry.input
+class SupportCohortInput(ProvenanceInput):
     county: str
     knowledge_centre: KnowledgeCentre
     starts_on: date
@@ -244,7 +279,7 @@ class CohortParticipantInput:
 
 
 @strawberry.input
-class CohortJoinInput:
+class CohortJoinInput(ProvenanceInput):
     cohort_id: strawberry.ID
     municipality: str
     head_count: int = strawberry.field(
@@ -292,9 +327,34 @@ class SupportQuery:
         row = await support_service.cohort(context_of(info).runtime, cohort_id=id)
         return SupportCohort.from_row(row) if row else None
 
+    @strawberry.field(description="The programme's reported totals per year (public).")
+    async def support_programme_years(self, info: strawberry.Info) -> list[SupportProgrammeYear]:
+        rows = await support_years.years(context_of(info).runtime)
+        return [SupportProgrammeYear.from_row(row) for row in rows]
+
 
 @strawberry.type
 class SupportMutation:
+    @strawberry.mutation(
+        description="The directorate records a year's reported totals; again replaces them."
+    )
+    async def record_support_programme_year(
+        self, info: strawberry.Info, input: SupportProgrammeYearInput
+    ) -> SupportProgrammeYear:
+        ctx = context_of(info)
+        row = await support_years.record_year(
+            ctx.runtime,
+            ctx.principal,
+            year=input.year,
+            employees=input.employees,
+            municipalities=input.municipalities,
+            counties=input.counties,
+            approximate=input.approximate,
+            demo=input.demo,
+            source=input.source,
+        )
+        return SupportProgrammeYear.from_row(row)
+
     @strawberry.mutation(description="The directorate creates a cohort for a county.")
     async def create_support_cohort(
         self, info: strawberry.Info, input: SupportCohortInput
@@ -307,6 +367,8 @@ class SupportMutation:
             knowledge_centre=input.knowledge_centre,
             starts_on=input.starts_on,
             ends_on=input.ends_on,
+            demo=input.demo,
+            source=input.source,
         )
         return SupportCohort.from_row(row)
 
@@ -350,6 +412,8 @@ class SupportMutation:
             head_count=input.head_count,
             participants=[Participant(p.employee_ref, p.role) for p in input.participants],
             across_county_border=input.across_county_border,
+            demo=input.demo,
+            source=input.source,
         )
         return CohortParticipation.from_row(row)
 

@@ -15,6 +15,7 @@ from shared.contracts.education import CohortCompleted, CohortJoined
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_municipality
 from shared.loaders import Loaders
+from shared.provenance import Provenance, parse_provenance
 from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain.checks import term_filter
@@ -53,8 +54,11 @@ async def create_cohort(
     knowledge_centre: KnowledgeCentre,
     starts_on: date,
     ends_on: date,
+    demo: bool = False,
+    source: str | None = None,
 ) -> SupportCohort:
     principal.require_directorate()
+    provenance = parse_provenance(demo, source)
     cohort = SupportCohort(
         id=uuid.uuid4(),
         county=cohort_county(county),
@@ -66,6 +70,7 @@ async def create_cohort(
         created_at=datetime.now(UTC),
         created_by=_who(principal),
     )
+    cohort.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         uow.session.add(cohort)
     return cohort
@@ -136,13 +141,16 @@ async def join_cohort(
     head_count: int,
     participants: Sequence[Participant],
     across_county_border: bool = False,
+    demo: bool = False,
+    source: str | None = None,
 ) -> CohortParticipation:
     """A service joins with its head count and participants; joining again replaces them. The
     number as posted is kept, so the cohort shows the municipality by the name of its time."""
     principal.require_authenticated()
     found = parse_municipality(municipality)
     principal.require_acting_for(found.number)
-    joining = Joining(municipality.strip(), found.number, across_county_border)
+    provenance = parse_provenance(demo, source)
+    joining = Joining(municipality.strip(), found.number, across_county_border, provenance)
     async with runtime.unit_of_work() as uow:
         cohort = await _locked_cohort(uow.session, cohort_id)
         require_open(cohort.status)
@@ -169,6 +177,7 @@ class Joining:
     posted: str  # the number as the client sent it (maybe one of before a reform)
     municipality: str  # today's
     across_county_border: bool
+    provenance: Provenance
 
 
 async def _unchanged(
@@ -189,6 +198,8 @@ async def _unchanged(
         participation.head_count == head_count
         and participation.across_county_border == joining.across_county_border
         and participation.municipality_as_posted == joining.posted
+        and (participation.demo, participation.source)
+        == (joining.provenance.demo, joining.provenance.source)
         and stored == wanted
     )
 
@@ -215,6 +226,7 @@ async def _replace_participation(
     participation.head_count, participation.participants = head_count, len(participants)
     participation.across_county_border = joining.across_county_border
     participation.municipality_as_posted = joining.posted
+    participation.set_provenance(joining.provenance)
     participation.joined_at, participation.joined_by = datetime.now(UTC), who
     await uow.session.flush()  # the participation row before its participants (foreign key)
     uow.session.add_all(
