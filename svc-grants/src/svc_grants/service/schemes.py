@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from shared.auth import Principal
 from shared.money import parse_nok, parse_optional_nok
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime
 from svc_grants import domain
 from svc_grants.domain import SchemeKind
@@ -23,8 +24,11 @@ async def create_scheme(
     budget_nok: str,
     county: str | None,
     cap_per_enrolment_nok: str | None = None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> GrantScheme:
     principal.require_directorate()
+    provenance = parse_provenance(demo, source)
     budget = parse_nok(budget_nok, "budgetNok")
     cap = parse_optional_nok(cap_per_enrolment_nok, "capPerEnrolmentNok")
     terms = domain.validate_scheme(name, year, budget, kind, county, cap)
@@ -34,6 +38,7 @@ async def create_scheme(
         year=year,
         kind=kind,
         county=terms.county,
+        county_as_posted=county.strip() if terms.county and county else None,
         budget_ore=budget,
         committed_ore=0,
         paid_ore=0,
@@ -41,6 +46,7 @@ async def create_scheme(
         created_at=datetime.now(UTC),
         created_by=principal.subject or "directorate",
     )
+    scheme.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         uow.session.add(scheme)
     return scheme
