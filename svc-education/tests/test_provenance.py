@@ -79,3 +79,34 @@ async def test_only_the_directorate_records_reported_totals(gql) -> None:
     assert error_of(errors)[0] == "FORBIDDEN"
     _, errors = await gql(YEAR, year)
     assert error_of(errors)[0] == "UNAUTHENTICATED"
+
+
+REGISTER = """mutation($i: [EnrolmentInput!]!) { registerEnrolments(input: $i) {
+  items { status field enrolment { demo source municipality { number } municipalityNameThen } }
+} }"""
+
+
+async def test_demo_enrolments_say_so_and_show_the_name_they_were_posted_with(gql) -> None:
+    created, _ = await gql(
+        """mutation($i: OfferingInput!) { createOffering(input: $i) { id } }""",
+        {"i": {"programmeId": LAW, "term": "2018H", "seats": 5}},
+        ["institution:uis"],
+    )
+    row = {"offeringId": created["createOffering"]["id"], "employeeRef": "e-1"}
+    rows = [
+        row | {"municipality": "1432", "externalRef": "r-1", "demo": True, "source": "Demo"},
+        row | {"municipality": "4647", "externalRef": "r-2", "employeeRef": "e-2"},
+        row | {"municipality": "1432", "externalRef": "r-3", "employeeRef": "e-3", "demo": True},
+    ]
+    data, errors = await gql(REGISTER, {"i": rows}, ["institution:uis"])
+    assert errors == []
+    first, second, third = data["registerEnrolments"]["items"]
+    assert first["enrolment"] == {
+        "demo": True,
+        "source": "Demo",
+        "municipality": {"number": "4647"},
+        "municipalityNameThen": "Førde",
+    }
+    assert second["enrolment"]["demo"] is False
+    assert second["enrolment"]["municipalityNameThen"] == "Gaular / Jølster / Førde / Naustdal"
+    assert (third["status"], third["field"], third["enrolment"]) == ("REJECTED", "source", None)

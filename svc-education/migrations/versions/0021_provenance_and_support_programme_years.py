@@ -1,4 +1,4 @@
-"""provenance of offerings, cohorts and participations; the support programme's reported years
+"""provenance of offerings, enrolments, cohorts, participations; the programme's reported years
 
 Demo records say so (`demo`) and name where their figures come from (`source`):
 shared.provenance, docs/decisions/demo-data-provenance.md. A year's reported totals of the
@@ -21,13 +21,14 @@ down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("offerings", "support_cohorts", "support_participations")
+TABLES = ("offerings", "enrolments", "support_cohorts", "support_participations")
 
 
 def upgrade() -> None:
     for table in TABLES:
         for column in provenance_columns():
             op.add_column(table, column)
+    op.add_column("enrolments", sa.Column("municipality_as_posted", sa.String(4), nullable=True))
     op.create_table(
         "support_programme_years",
         sa.Column("year", sa.Integer(), primary_key=True, autoincrement=False),
@@ -44,6 +45,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("support_programme_years")
+    with op.batch_alter_table("enrolments") as batch_op:
+        batch_op.drop_column("municipality_as_posted")
     for table in TABLES:
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("source")

@@ -64,7 +64,7 @@ class Offering(ProvenanceColumns, Base):
     seats_taken: Mapped[int] = mapped_column(default=0)
 
 
-class Enrolment(Base):
+class Enrolment(ProvenanceColumns, Base):
     __tablename__ = "enrolments"
     __table_args__ = (
         UniqueConstraint("institution_id", "external_ref", name="uq_enrolment_external_ref"),
@@ -78,6 +78,8 @@ class Enrolment(Base):
     external_ref: Mapped[str] = mapped_column(String(200))
     employee_ref: Mapped[str] = mapped_column(String(200))
     municipality: Mapped[str] = mapped_column(String(4))
+    # The number as posted (maybe of before a reform: 1432 Førde); None before 0021.
+    municipality_as_posted: Mapped[str | None] = mapped_column(String(4))
     term: Mapped[str] = mapped_column(String(5))
     role: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20))
