@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from shared.errors import Conflict
+from shared.errors import BadUserInput, Conflict
 from svc_education.domain.checks import RowRejected, parse_term
 from svc_education.domain.enrolments import (
     CompletionRow,
@@ -19,7 +19,7 @@ from svc_education.domain.enrolments import (
     seat_status,
     withdraw,
 )
-from svc_education.domain.support import add_months, cohort_term
+from svc_education.domain.support import add_months, check_county, cohort_term
 from svc_education.domain.workforce import Education, Figures, Position, count
 
 
@@ -161,3 +161,16 @@ def test_every_120_credits_lift_one_core_task_employee_of_that_municipality() ->
     done = count([(Position.CORE_TASK, Education.MASTER_5, 1)]).with_completions(4, 120)
     assert (done + figures).projected_core_task_master == 2
     assert Figures().master_share is None
+
+
+def test_a_cohort_takes_its_own_county_or_a_marked_neighbour() -> None:
+    check_county("11", "11", across_county_border=False)
+    check_county("11", "46", across_county_border=True)  # Vestland borders Rogaland
+    for municipality_county, across, field in [
+        ("46", False, "municipality"),
+        ("56", True, "municipality"),
+        ("11", True, "acrossCountyBorder"),
+    ]:
+        with pytest.raises(BadUserInput) as refused:
+            check_county("11", municipality_county, across_county_border=across)
+        assert refused.value.field == field

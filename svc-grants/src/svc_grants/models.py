@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
+from shared.provenance import ProvenanceColumns
 from svc_grants.domain.applications import CLOSED_WITHOUT_GRANT
 
 
@@ -42,7 +43,7 @@ _HOLDS_ITS_TARGET = text(
 )
 
 
-class GrantScheme(Base):
+class GrantScheme(ProvenanceColumns, Base):
     """A scheme's annual budget. `version` makes a lost race on SQLite (where FOR UPDATE is a
     plain read) fail instead of over-committing; on PostgreSQL the row lock orders writers."""
 
@@ -59,6 +60,8 @@ class GrantScheme(Base):
     year: Mapped[int] = mapped_column(index=True)
     kind: Mapped[str] = mapped_column(String(40))
     county: Mapped[str | None] = mapped_column(String(2))
+    # The county number as posted (maybe of its year: 12 Hordaland for 2018); None before 0020.
+    county_as_posted: Mapped[str | None] = mapped_column(String(2))
     budget_ore: Mapped[int] = mapped_column(BigInteger)
     committed_ore: Mapped[int] = mapped_column(BigInteger, default=0)
     paid_ore: Mapped[int] = mapped_column(BigInteger, default=0)  # less what was reclaimed

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared.provenance import ProvenanceFields, ProvenanceInput
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.enrolments import (
@@ -30,7 +31,7 @@ strawberry.enum(RowOutcome, name="EnrolmentResultStatus")
 
 
 @strawberry.type
-class Enrolment:
+class Enrolment(ProvenanceFields):
     id: strawberry.ID
     external_ref: str
     status: EnrolmentStatus
@@ -40,6 +41,7 @@ class Enrolment:
     completed_on: date | None
     offering_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
+    municipality_as_posted: strawberry.Private[str]
 
     @strawberry.field
     async def offering(self, info: strawberry.Info) -> Offering:
@@ -53,6 +55,15 @@ class Enrolment:
 
         return Municipality(number=self.municipality_number)
 
+    @strawberry.field(
+        description="The municipality's name in the year of the term, by the number it was "
+        "posted with (the name of the time, beside today's municipality { name })"
+    )
+    def municipality_name_then(self) -> str:
+        from svc_education.schema.regions import municipality_name_in
+
+        return municipality_name_in(self.municipality_as_posted, int(self.term[:4]))
+
     @classmethod
     def from_row(cls, row: models.Enrolment | NewEnrolment) -> Enrolment:
         return cls(
@@ -65,6 +76,9 @@ class Enrolment:
             completed_on=row.completed_on,
             offering_id=row.offering_id,
             municipality_number=row.municipality,
+            municipality_as_posted=row.municipality_as_posted or row.municipality,
+            demo=row.demo,
+            source=row.source,
         )
 
 
@@ -135,7 +149,7 @@ class CompletionInput:
 
 
 @strawberry.input
-class EnrolmentInput:
+class EnrolmentInput(ProvenanceInput):
     offering_id: strawberry.ID
     municipality: str = strawberry.field(
         description="Employing municipality, today's or a historical number"
@@ -174,6 +188,8 @@ class EnrolmentMutation:
                 employee_ref=i.employee_ref,
                 external_ref=i.external_ref,
                 role=i.role,
+                demo=i.demo,
+                source=i.source,
             )
             for i in input
         ]

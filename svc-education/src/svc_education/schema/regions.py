@@ -9,7 +9,8 @@ from __future__ import annotations
 import strawberry
 
 from shared import reference
-from shared.inputs import existing_county, existing_municipality
+from shared.inputs import existing_county, existing_municipality, parse_reference_year
+from shared.reference import governors
 from shared.subgraph import CountyKey, MunicipalityKey, context_of
 from svc_education.schema.enrolments import Enrolment
 from svc_education.schema.support import CohortParticipation
@@ -27,6 +28,26 @@ class County(CountyKey):
     def municipalities(self) -> list[Municipality]:
         return [Municipality(number=m.number) for m in reference.municipalities(self.number)]
 
+    @strawberry.field(
+        description="The county's name in a year from 2018; the counties its area was part "
+        'of then, joined by " / " (Vestland in 2018: "Hordaland / Sogn og Fjordane").'
+    )
+    def name_in(self, year: int) -> str:
+        name = reference.county_name_in(self.number, parse_reference_year(year))
+        assert name is not None  # every county of today has an area in every year
+        return name
+
+    @strawberry.field(description="The numbers of the counties its area was part of in a year.")
+    def numbers_in(self, year: int) -> list[str]:
+        return [c.number for c in reference.counties_in(self.number, parse_reference_year(year))]
+
+    @strawberry.field(
+        description="The county governors' offices that served its area in a year, by the "
+        "name of that year (Fylkesmannen until 2020, Statsforvalteren from 2021)."
+    )
+    def governors_in(self, year: int) -> list[str]:
+        return [o.name for o in governors.offices_of_area(self.number, parse_reference_year(year))]
+
     @classmethod
     def resolve_reference(cls, number: str) -> County:
         return cls(number=existing_county(number).number)
@@ -41,6 +62,24 @@ class Municipality(MunicipalityKey):
     @strawberry.field
     def county(self) -> County:
         return County(number=existing_municipality(self.number).county)
+
+    @strawberry.field(
+        description="The municipality's name in a year from 2018; the municipalities its "
+        'area was part of then, joined by " / " (Sunnfjord in 2018: "Gaular / Jølster / '
+        'Førde / Naustdal").'
+    )
+    def name_in(self, year: int) -> str:
+        return municipality_name_in(self.number, year)
+
+    @strawberry.field(description="The numbers its area had in a year (Alta in 2018: 2012).")
+    def numbers_in(self, year: int) -> list[str]:
+        found = reference.municipalities_in(self.number, parse_reference_year(year))
+        return [m.number for m in found]
+
+    @strawberry.field(description="The county numbers its area belonged to in a year.")
+    def county_numbers_in(self, year: int) -> list[str]:
+        found = reference.municipalities_in(self.number, parse_reference_year(year))
+        return list(dict.fromkeys(m.county for m in found))
 
     @strawberry.field(
         description="Enrolments of the municipality's employees in further education."
@@ -71,6 +110,13 @@ class Municipality(MunicipalityKey):
     @classmethod
     def resolve_reference(cls, number: str) -> Municipality:
         return cls(number=existing_municipality(number).number)
+
+
+def municipality_name_in(number: str, year: int) -> str:
+    """The name of the time beside today's, for the historical views of this subgraph."""
+    name = reference.name_in(number, parse_reference_year(year))
+    assert name is not None  # every municipality of today has an area in every year
+    return name
 
 
 @strawberry.type

@@ -21,6 +21,7 @@ from shared.contracts.education import (
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_uuid
 from shared.loaders import Loaders
+from shared.provenance import Provenance, parse_provenance
 from shared.queries import many_by, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain.checks import RowRejected
@@ -52,11 +53,14 @@ class NewEnrolment:
     external_ref: str
     employee_ref: str
     municipality: str
+    municipality_as_posted: str
     term: str
     role: str | None
     status: EnrolmentStatus
     registered_at: datetime
     registered_by: str
+    demo: bool
+    source: str | None
     credits: None = None
     completed_on: None = None
 
@@ -171,6 +175,7 @@ def _register_row(
         check_references(row)
         offering = batch.offering(row.offering_id)
         municipality = current_municipality(row.municipality)
+        provenance = _row_provenance(row)
         status = place(offering, (row.employee_ref, offering.term) in batch.active_terms)
     except RowRejected as error:
         return RowResult(
@@ -183,11 +188,14 @@ def _register_row(
         external_ref=row.external_ref,
         employee_ref=row.employee_ref,
         municipality=municipality,
+        municipality_as_posted=row.municipality.strip(),
         term=offering.term,
         role=row.role,
         status=status,
         registered_at=datetime.now(UTC),
         registered_by=principal.subject or batch.institution,
+        demo=provenance.demo,
+        source=provenance.source,
     )
     batch.new.append(enrolment)
     batch.known[row.external_ref] = enrolment
@@ -196,6 +204,13 @@ def _register_row(
     uow.emit(_registered(enrolment, offering), municipality=municipality)
     outcome = RowOutcome.ACCEPTED if status is EnrolmentStatus.ACTIVE else RowOutcome.WAITLISTED
     return RowResult(row.external_ref, outcome, enrolment)
+
+
+def _row_provenance(row: EnrolmentRow) -> Provenance:
+    try:
+        return parse_provenance(row.demo, row.source)
+    except BadUserInput as error:
+        raise RowRejected("source", error.reason) from error
 
 
 def _registered(enrolment: NewEnrolment, offering: Offering) -> EnrolmentRegistered:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from shared import reference
 from shared.money import format_nok, format_optional_nok
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_grants import models
 from svc_grants.domain.applications import SchemeKind
@@ -17,7 +19,7 @@ strawberry.enum(SchemeKind, name="GrantSchemeKind")
 
 
 @strawberry.type
-class GrantScheme:
+class GrantScheme(ProvenanceFields):
     id: strawberry.ID
     name: str
     year: int
@@ -32,6 +34,15 @@ class GrantScheme:
     cap_per_enrolment_nok: str | None = strawberry.field(
         description="Employer grants: the most one enrolment may be granted"
     )
+    county_as_posted: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The county's name in the scheme's year, by the number it was created "
+        'with (12 for 2018: "Hordaland", today part of Vestland)'
+    )
+    def county_name_then(self) -> str | None:
+        number = self.county_as_posted or self.county
+        return reference.county_name_in(number, self.year) if number else None
 
     @classmethod
     def from_row(cls, row: models.GrantScheme) -> GrantScheme:
@@ -46,6 +57,8 @@ class GrantScheme:
             paid_nok=format_nok(row.paid_ore),
             available_nok=format_nok(row.budget_ore - row.committed_ore),
             cap_per_enrolment_nok=format_optional_nok(row.cap_per_enrolment_ore),
+            county_as_posted=row.county_as_posted,
+            **provenance_of(row),
         )
 
 
@@ -88,7 +101,7 @@ class Appropriation:
 
 
 @strawberry.input
-class GrantSchemeInput:
+class GrantSchemeInput(ProvenanceInput):
     name: str
     year: int
     kind: SchemeKind
@@ -155,5 +168,7 @@ class SchemeMutation:
             budget_nok=input.budget_nok,
             county=input.county,
             cap_per_enrolment_nok=input.cap_per_enrolment_nok,
+            demo=input.demo,
+            source=input.source,
         )
         return GrantScheme.from_row(row)

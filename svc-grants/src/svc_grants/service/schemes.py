@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
 from shared.money import parse_nok, parse_optional_nok
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime
 from svc_grants.domain import applications as domain
 from svc_grants.domain.applications import SchemeKind
@@ -37,9 +38,12 @@ async def create_scheme(
     budget_nok: str,
     county: str | None,
     cap_per_enrolment_nok: str | None = None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> GrantScheme:
     """CONFLICT, creating nothing, when the budget would take the year above its appropriation."""
     principal.require_directorate()
+    provenance = parse_provenance(demo, source)
     budget = parse_nok(budget_nok, "budgetNok")
     cap = parse_optional_nok(cap_per_enrolment_nok, "capPerEnrolmentNok")
     terms = domain.validate_scheme(name, year, budget, kind, county, cap)
@@ -49,6 +53,7 @@ async def create_scheme(
         year=year,
         kind=kind,
         county=terms.county,
+        county_as_posted=county.strip() if terms.county and county else None,
         budget_ore=budget,
         committed_ore=0,
         paid_ore=0,
@@ -56,6 +61,7 @@ async def create_scheme(
         created_at=datetime.now(UTC),
         created_by=principal.subject or "directorate",
     )
+    scheme.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         appropriation = await _locked_year(uow.session, year)
         allocated = await _allocated(uow.session, year)

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.domain import EngagementStatus
 from svc_guidance.schema.types import GuidanceEngagement, GuidanceMilestone, GuidanceVisit
@@ -13,7 +14,7 @@ from svc_guidance.service import engagements, reads
 
 
 @strawberry.input
-class GuidanceEngagementInput:
+class GuidanceEngagementInput(ProvenanceInput):
     case_id: strawberry.ID
     round: int = strawberry.field(description="The round (pulje): the year it starts")
     starts_on: date
@@ -85,6 +86,8 @@ class EngagementMutation:
             starts_on=input.starts_on,
             advisers=input.advisers,
             also_covers=input.also_covers,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceEngagement.from_row(row)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.domain import CaseStatus
 from svc_guidance.schema.types import GuidanceCase
@@ -11,7 +12,7 @@ from svc_guidance.service import intake, reads
 
 
 @strawberry.input
-class GuidanceNominationInput:
+class GuidanceNominationInput(ProvenanceInput):
     municipality: str
     reason: str
     evidence: str | None = strawberry.field(
@@ -20,7 +21,7 @@ class GuidanceNominationInput:
 
 
 @strawberry.input
-class GuidanceRequestInput:
+class GuidanceRequestInput(ProvenanceInput):
     municipality: str
     reason: str
     committed_hours_per_month: int | None = strawberry.field(
@@ -76,6 +77,8 @@ class IntakeMutation:
             municipality=input.municipality,
             reason=input.reason,
             evidence=input.evidence,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceCase.from_row(row)
 
@@ -90,6 +93,8 @@ class IntakeMutation:
             municipality=input.municipality,
             reason=input.reason,
             committed_hours_per_month=input.committed_hours_per_month,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceCase.from_row(row)
 
