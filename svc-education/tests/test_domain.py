@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from shared.errors import Conflict
+from shared.errors import BadUserInput, Conflict
+from svc_education.domain import coverage
 from svc_education.domain.checks import RowRejected, parse_term
 from svc_education.domain.enrolments import (
     CompletionRow,
@@ -161,3 +162,62 @@ def test_every_120_credits_lift_one_core_task_employee_of_that_municipality() ->
     done = count([(Position.CORE_TASK, Education.MASTER_5, 1)]).with_completions(4, 120)
     assert (done + figures).projected_core_task_master == 2
     assert Figures().master_share is None
+
+
+# Coverage -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Money:
+    committed_ore: int = 0
+    paid_ore: int = 0
+
+
+def test_a_grant_s_money_follows_grants_rules_to_its_end() -> None:
+    settled, reclaimed, cancelled = Money(), Money(), Money()
+    for grant in (settled, reclaimed, cancelled):
+        coverage.awarded(grant, 1000)
+    coverage.paid(settled, 600)
+    coverage.released(settled, 400)
+    assert settled == Money(600, 600)
+    coverage.paid(reclaimed, 700)
+    coverage.reclaimed(reclaimed, 200)  # the unpaid 300 is released, 200 is owed back
+    assert reclaimed == Money(500, 500)
+    coverage.released(cancelled, 1000)
+    assert cancelled == Money(0, 0)
+
+
+def test_the_nation_reached_is_exactly_the_municipalities_with_a_measure() -> None:
+    period = coverage.parse_period(2018, date(2026, 12, 1))
+    found = coverage.reach(
+        period,
+        {
+            coverage.Measure.FURTHER_EDUCATION: ["5601", "0301"],
+            coverage.Measure.GUIDANCE: ["5601", "5614"],
+        },
+    )
+    assert found.coverage("5601").measures == {
+        coverage.Measure.FURTHER_EDUCATION,
+        coverage.Measure.GUIDANCE,
+    }
+    assert found.coverage("1122").measures == frozenset()
+    national = coverage.overview(
+        found, {"56": ["5601", "5614", "5603"], "03": ["0301"], "11": ["1122"]}, coverage.Totals()
+    )
+    assert (national.municipalities_total, national.municipalities_reached) == (5, 3)
+    assert [(c.county, c.municipalities_reached) for c in national.counties] == [
+        ("56", 2),
+        ("03", 1),
+        ("11", 0),
+    ]
+
+
+def test_a_year_is_from_the_first_cohorts_to_next_year() -> None:
+    today = date(2026, 12, 1)
+    assert coverage.parse_period(None, today).terms is None
+    assert coverage.parse_period(2017, today).terms == ("2017V", "2017H")
+    assert coverage.parse_period(2027, today).year == 2027
+    for bad in (2016, 2028):
+        with pytest.raises(BadUserInput) as error:
+            coverage.parse_period(bad, today)
+        assert error.value.field == "year"

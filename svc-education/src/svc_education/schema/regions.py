@@ -12,9 +12,10 @@ from shared import reference
 from shared.inputs import existing_county, existing_municipality
 from shared.subgraph import CountyKey, MunicipalityKey, context_of
 from svc_education.schema.enrolments import Enrolment
+from svc_education.schema.overview import Coverage
 from svc_education.schema.support import CohortParticipation
 from svc_education.schema.workforce import WorkforceCompetence
-from svc_education.service import enrolments, support, workforce
+from svc_education.service import coverage, enrolments, support, workforce
 
 
 @strawberry.federation.type(keys=["number"])
@@ -67,6 +68,15 @@ class Municipality(MunicipalityKey):
             ctx.loaders, ctx.principal, municipality=self.number
         )
         return WorkforceCompetence.of(found) if found else None
+
+    @strawberry.field(
+        description="Which programme measures it took part in, in a year or any year (public)."
+    )
+    async def coverage(self, info: strawberry.Info, year: int | None = None) -> Coverage:
+        found = await coverage.municipality_coverage(
+            context_of(info).loaders, municipality=self.number, year=year
+        )
+        return Coverage.of(found)
 
     @classmethod
     def resolve_reference(cls, number: str) -> Municipality:
