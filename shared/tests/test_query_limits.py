@@ -43,3 +43,11 @@ def test_the_router_s_entity_calls_for_all_municipalities_stay_within_the_bounds
 )
 def test_deep_or_alias_flooding_queries_are_refused(query: str, reason: str) -> None:
     assert any(reason in message.lower() for message in errors_of(query)), errors_of(query)
+
+
+def test_the_national_page_with_every_municipality_s_coverage_is_within_the_bounds() -> None:
+    query = """{ nationalOverview(year: 2018) { municipalitiesReached
+        counties { county { name municipalities { number name coverage(year: 2018) {
+          furtherEducation employerGrant learningNetwork supportProgramme guidance } } } } }
+      municipalities { number name county { name } coverage(year: 2018) { measures } } }"""
+    assert not [e for e in errors_of(query) if "limit" in e], errors_of(query)

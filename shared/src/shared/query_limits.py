@@ -58,6 +58,7 @@ def list_sizes() -> dict[str, int]:
         "Query.municipalities": every_municipality,
         "Query._entities": every_municipality,
         "Query.counties": len(reference.counties()),
+        "NationalOverview.counties": len(reference.counties()),
         "County.municipalities": largest_county,
     }
 

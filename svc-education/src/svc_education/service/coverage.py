@@ -213,15 +213,16 @@ async def totals(runtime: ServiceRuntime, period: Period) -> Totals:
         else _overlaps(CoverageEngagement.starts_on, CoverageEngagement.ends_on, period)
     )
     async with runtime.sessions() as session:
+        # int(): PostgreSQL's SUM of integers is a numeric, which arrives as a Decimal.
         offered, taken = (await session.execute(seats)).one()
         committed, paid = (await session.execute(money)).one()
         return Totals(
-            seats_offered=offered,
-            seats_taken=taken,
-            grants_committed_ore=committed,
-            grants_paid_ore=paid,
-            support_programme_employees=await session.scalar(participants) or 0,
-            active_guidance_engagements=await session.scalar(engagements) or 0,
+            seats_offered=int(offered),
+            seats_taken=int(taken),
+            grants_committed_ore=int(committed),
+            grants_paid_ore=int(paid),
+            support_programme_employees=int(await session.scalar(participants) or 0),
+            active_guidance_engagements=int(await session.scalar(engagements) or 0),
         )
 
 
