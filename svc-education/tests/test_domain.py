@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from shared.errors import BadUserInput, Conflict
-from svc_education.domain import coverage
+from svc_education.domain import coverage, progress
 from svc_education.domain.checks import RowRejected, parse_term
 from svc_education.domain.enrolments import (
     CompletionRow,
@@ -221,3 +221,26 @@ def test_a_year_is_from_the_first_cohorts_to_next_year() -> None:
         with pytest.raises(BadUserInput) as error:
             coverage.parse_period(bad, today)
         assert error.value.field == "year"
+
+
+def test_the_target_is_the_straight_line_to_the_goal_in_2024() -> None:
+    assert [progress.target(1.0, y) for y in (2017, 2018, 2021, 2024, 2030)] == [
+        0.0,
+        0.1429,
+        0.5714,
+        1.0,
+        1.0,
+    ]
+
+
+def test_progress_counts_each_employee_from_the_year_first_reached() -> None:
+    reached = [progress.Reached("1122", 2018), progress.Reached("1103", 2019)]
+    series = progress.progress(["1122", "1103", "1101"], {"1122": 4, "9999": 50}, reached, [])
+    assert [(y.year, y.support_programme_employees) for y in series[:3]] == [
+        (2018, 1),
+        (2019, 2),
+        (2020, 2),
+    ]
+    # Only the recorded municipality is measured: 1 of its 4; 9999 is not in the area.
+    assert (series[1].workforce, series[1].support_programme_share) == (4, 0.25)
+    assert series[1].further_education_share == 0.0

@@ -13,9 +13,10 @@ from shared.inputs import existing_county, existing_municipality
 from shared.subgraph import CountyKey, MunicipalityKey, context_of
 from svc_education.schema.enrolments import Enrolment
 from svc_education.schema.overview import Coverage
+from svc_education.schema.progress import GoalProgress
 from svc_education.schema.support import CohortParticipation
 from svc_education.schema.workforce import WorkforceCompetence
-from svc_education.service import coverage, enrolments, support, workforce
+from svc_education.service import coverage, enrolments, progress, support, workforce
 
 
 @strawberry.federation.type(keys=["number"])
@@ -27,6 +28,14 @@ class County(CountyKey):
     @strawberry.field
     def municipalities(self) -> list[Municipality]:
         return [Municipality(number=m.number) for m in reference.municipalities(self.number)]
+
+    @strawberry.field(
+        description="Progress against the goals, 2018–2024 (its county governor, the directorate)."
+    )
+    async def goal_progress(self, info: strawberry.Info) -> list[GoalProgress]:
+        ctx = context_of(info)
+        rows = await progress.county_progress(ctx.loaders, ctx.principal, county=self.number)
+        return [GoalProgress.of(row) for row in rows]
 
     @classmethod
     def resolve_reference(cls, number: str) -> County:
