@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared.connections import Connection, Key, paginate
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.enrolments import (
@@ -149,6 +150,19 @@ class EnrolmentInput:
     role: str | None = None
 
 
+def enrolment_key(row: models.Enrolment) -> Key:
+    """Registration order: the time (to the microsecond, as text that sorts), then the id."""
+    return (f"{row.registered_at:%Y-%m-%dT%H:%M:%S.%f}", str(row.id))
+
+
+def enrolment_page(
+    rows: list[models.Enrolment], first: int | None, after: str | None
+) -> Connection[Enrolment]:
+    return Connection.of(
+        paginate(rows, enrolment_key, first=first, after=after), Enrolment.from_row
+    )
+
+
 @strawberry.type
 class EnrolmentQuery:
     @strawberry.field
@@ -156,6 +170,26 @@ class EnrolmentQuery:
         ctx = context_of(info)
         row = await enrolments.enrolment(ctx.runtime, ctx.principal, enrolment_id=id)
         return Enrolment.from_row(row)
+
+    @strawberry.field(
+        description="An institution's enrolments, a page at a time in registration order: its "
+        "own token sees its own; the directorate any institution's, or all. By status (e.g. "
+        "WAITLISTED, or ACTIVE ones whose completion is still to record) and term."
+    )
+    async def enrolments_connection(
+        self,
+        info: strawberry.Info,
+        institution: strawberry.ID | None = None,
+        status: EnrolmentStatus | None = None,
+        term: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Enrolment]:
+        ctx = context_of(info)
+        rows = await enrolments.institution_enrolments(
+            ctx.runtime, ctx.principal, institution=institution, status=status, term=term
+        )
+        return enrolment_page(rows, first, after)
 
 
 @strawberry.type

@@ -9,9 +9,10 @@ from __future__ import annotations
 import strawberry
 
 from shared import reference
+from shared.connections import Connection
 from shared.inputs import existing_county, existing_municipality
 from shared.subgraph import CountyKey, MunicipalityKey, context_of
-from svc_education.schema.enrolments import Enrolment
+from svc_education.schema.enrolments import Enrolment, enrolment_page
 from svc_education.schema.overview import Coverage
 from svc_education.schema.progress import GoalProgress
 from svc_education.schema.support import CohortParticipation
@@ -61,6 +62,18 @@ class Municipality(MunicipalityKey):
             ctx.loaders, ctx.principal, municipality=self.number
         )
         return [Enrolment.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The same enrolments as `enrolments`, a page at a time (Relay connection)."
+    )
+    async def enrolments_connection(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Enrolment]:
+        ctx = context_of(info)
+        rows = await enrolments.municipality_enrolments(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
+        return enrolment_page(rows, first, after)
 
     @strawberry.field(description="The service's cohorts of the service-support programme.")
     async def support_programme(self, info: strawberry.Info) -> list[CohortParticipation]:
