@@ -20,6 +20,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 import strawberry
@@ -74,6 +75,12 @@ def paginate(
         has_previous_page=start > 0,
         total_count=len(ordered),
     )
+
+
+def time_key(at: datetime | date, id: object) -> Key:
+    """The usual sort key: a time (as text that sorts, to the microsecond), then a unique id."""
+    text = f"{at:%Y-%m-%dT%H:%M:%S.%f}" if isinstance(at, datetime) else at.isoformat()
+    return (text, str(id))
 
 
 def encode_cursor(key: Key) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from shared.connections import Connection, Key, paginate
+from shared.connections import Connection, Key, paginate, time_key
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.enrolments import (
@@ -151,8 +151,8 @@ class EnrolmentInput:
 
 
 def enrolment_key(row: models.Enrolment) -> Key:
-    """Registration order: the time (to the microsecond, as text that sorts), then the id."""
-    return (f"{row.registered_at:%Y-%m-%dT%H:%M:%S.%f}", str(row.id))
+    """Registration order."""
+    return time_key(row.registered_at, row.id)
 
 
 def enrolment_page(
