@@ -75,7 +75,7 @@ const persistedDocuments = readPersistedDocuments(
 
 // Anonymous answers of these public root fields are cached (see clients.ts, publicCaching).
 const publicCache = publicCaching(
-  (env.GATEWAY_CACHED_FIELDS ?? "Query.programmes,Query.programme,Query.institutions,Query.institution,Query.offerings,Query.offering,Query.counties,Query.educationTotals")
+  (env.GATEWAY_CACHED_FIELDS ?? "Query.programmes,Query.programme,Query.institutions,Query.institution,Query.offerings,Query.offering,Query.counties,Query.educationTotals,Query.nationalOverview")
     .split(",")
     .map((field) => field.trim())
     .filter(Boolean),
@@ -208,6 +208,7 @@ export const gatewayConfig = defineConfig({
       listSizes: {
         "Query.municipalities": 357,
         "Query.counties": 15,
+        "NationalOverview.counties": 15,
         "County.municipalities": 46, // the largest county, Innlandet
       },
       defaultListSize: number("GATEWAY_DEFAULT_LIST_SIZE", 5),

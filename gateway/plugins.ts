@@ -316,7 +316,7 @@ function selectionCost(
           ? selectionCost(selection.selectionSet, named, context, limit, fragments)
           : 0;
       const own = isCompositeType(named) ? 1 : 0;
-      const size = limit.listSizes[`${parent.name}.${field.name}`] ?? limit.defaultListSize;
+      const size = listSize(limit, parent.name, field.name);
       total += listFactor(field.type, size, limit.defaultListSize) * (own + below);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition
@@ -330,6 +330,18 @@ function selectionCost(
     }
   }
   return total;
+}
+
+/** A connection's page is at most `first` ≤ 100 edges (shared/src/shared/connections.py). */
+const CONNECTION_PAGE = 100;
+
+function listSize(limit: CostLimit, parent: string, field: string): number {
+  const named = limit.listSizes[`${parent}.${field}`];
+  if (named !== undefined) {
+    return named;
+  }
+  const page = parent.endsWith("Connection") && field === "edges";
+  return page ? CONNECTION_PAGE : limit.defaultListSize;
 }
 
 function fragmentCost(

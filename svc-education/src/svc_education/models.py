@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -226,3 +227,44 @@ class WorkforceMember(Base):
     employee_ref: Mapped[str] = mapped_column(String(200), primary_key=True)
     position: Mapped[str] = mapped_column(String(20))
     education: Mapped[str] = mapped_column(String(20))
+
+
+# Coverage: what education learns from the other services' events, for the overviews
+# (docs/decisions/coverage-projection.md). Municipalities are today's numbers.
+
+
+class CoverageGrant(Base):
+    """One grant application's money, from grants' events."""
+
+    __tablename__ = "coverage_grants"
+    __table_args__ = (Index("ix_coverage_grants_year", "year"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4))
+    year: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(30))
+    committed_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CoverageMembership(Base):
+    """One membership of a learning network, from networks' events."""
+
+    __tablename__ = "coverage_memberships"
+
+    network_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+    joined_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CoverageEngagement(Base):
+    """A guidance engagement for one municipality it covers, from guidance's events."""
+
+    __tablename__ = "coverage_engagements"
+
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # as planned while active, else the actual end
+    active: Mapped[bool]

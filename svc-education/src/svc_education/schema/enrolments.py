@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared.connections import Connection, Key, paginate, time_key
 from shared.provenance import ProvenanceFields, ProvenanceInput
 from shared.subgraph import context_of
 from svc_education import models
@@ -163,6 +164,19 @@ class EnrolmentInput(ProvenanceInput):
     role: str | None = None
 
 
+def enrolment_key(row: models.Enrolment) -> Key:
+    """Registration order."""
+    return time_key(row.registered_at, row.id)
+
+
+def enrolment_page(
+    rows: list[models.Enrolment], first: int | None, after: str | None
+) -> Connection[Enrolment]:
+    return Connection.of(
+        paginate(rows, enrolment_key, first=first, after=after), Enrolment.from_row
+    )
+
+
 @strawberry.type
 class EnrolmentQuery:
     @strawberry.field
@@ -170,6 +184,26 @@ class EnrolmentQuery:
         ctx = context_of(info)
         row = await enrolments.enrolment(ctx.runtime, ctx.principal, enrolment_id=id)
         return Enrolment.from_row(row)
+
+    @strawberry.field(
+        description="An institution's enrolments, a page at a time in registration order: its "
+        "own token sees its own; the directorate any institution's, or all. By status (e.g. "
+        "WAITLISTED, or ACTIVE ones whose completion is still to record) and term."
+    )
+    async def enrolments_connection(
+        self,
+        info: strawberry.Info,
+        institution: strawberry.ID | None = None,
+        status: EnrolmentStatus | None = None,
+        term: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Enrolment]:
+        ctx = context_of(info)
+        rows = await enrolments.institution_enrolments(
+            ctx.runtime, ctx.principal, institution=institution, status=status, term=term
+        )
+        return enrolment_page(rows, first, after)
 
 
 @strawberry.type

@@ -9,13 +9,16 @@ from __future__ import annotations
 import strawberry
 
 from shared import reference
+from shared.connections import Connection
 from shared.inputs import existing_county, existing_municipality, parse_reference_year
 from shared.reference import governors
 from shared.subgraph import CountyKey, MunicipalityKey, context_of
-from svc_education.schema.enrolments import Enrolment
+from svc_education.schema.enrolments import Enrolment, enrolment_page
+from svc_education.schema.overview import Coverage
+from svc_education.schema.progress import GoalProgress
 from svc_education.schema.support import CohortParticipation
 from svc_education.schema.workforce import WorkforceCompetence
-from svc_education.service import enrolments, support, workforce
+from svc_education.service import coverage, enrolments, progress, support, workforce
 
 
 @strawberry.federation.type(keys=["number"])
@@ -47,6 +50,14 @@ class County(CountyKey):
     )
     def governors_in(self, year: int) -> list[str]:
         return [o.name for o in governors.offices_of_area(self.number, parse_reference_year(year))]
+
+    @strawberry.field(
+        description="Progress against the goals, 2018–2024 (its county governor, the directorate)."
+    )
+    async def goal_progress(self, info: strawberry.Info) -> list[GoalProgress]:
+        ctx = context_of(info)
+        rows = await progress.county_progress(ctx.loaders, ctx.principal, county=self.number)
+        return [GoalProgress.of(row) for row in rows]
 
     @classmethod
     def resolve_reference(cls, number: str) -> County:
@@ -91,6 +102,18 @@ class Municipality(MunicipalityKey):
         )
         return [Enrolment.from_row(row) for row in rows]
 
+    @strawberry.field(
+        description="The same enrolments as `enrolments`, a page at a time (Relay connection)."
+    )
+    async def enrolments_connection(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Enrolment]:
+        ctx = context_of(info)
+        rows = await enrolments.municipality_enrolments(
+            ctx.loaders, ctx.principal, municipality=self.number
+        )
+        return enrolment_page(rows, first, after)
+
     @strawberry.field(description="The service's cohorts of the service-support programme.")
     async def support_programme(self, info: strawberry.Info) -> list[CohortParticipation]:
         ctx = context_of(info)
@@ -106,6 +129,15 @@ class Municipality(MunicipalityKey):
             ctx.loaders, ctx.principal, municipality=self.number
         )
         return WorkforceCompetence.of(found) if found else None
+
+    @strawberry.field(
+        description="Which programme measures it took part in, in a year or any year (public)."
+    )
+    async def coverage(self, info: strawberry.Info, year: int | None = None) -> Coverage:
+        found = await coverage.municipality_coverage(
+            context_of(info).loaders, municipality=self.number, year=year
+        )
+        return Coverage.of(found)
 
     @classmethod
     def resolve_reference(cls, number: str) -> Municipality:

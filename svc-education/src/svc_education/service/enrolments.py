@@ -24,7 +24,7 @@ from shared.loaders import Loaders
 from shared.provenance import Provenance, parse_provenance
 from shared.queries import many_by, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
-from svc_education.domain.checks import RowRejected
+from svc_education.domain.checks import RowRejected, term_filter
 from svc_education.domain.enrolments import (
     MAX_BATCH,
     CompletionRow,
@@ -380,6 +380,33 @@ async def municipality_enrolments(
     if principal.institutions:
         return [row for row in rows if row.institution_id in principal.institutions]
     raise Forbidden(f"no access to municipality {municipality}'s enrolments")
+
+
+async def institution_enrolments(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    institution: str | None,
+    status: EnrolmentStatus | None,
+    term: str | None,
+) -> list[Enrolment]:
+    """An institution's enrolments, oldest first: its own token sees its own, the directorate
+    any institution's (or every one's, without an institution)."""
+    principal.require_authenticated()
+    if not principal.is_directorate:
+        own = principal.require_institution()
+        if institution not in (None, own):
+            raise Forbidden(f"no access to institution {institution}'s enrolments")
+        institution = own
+    query = select(Enrolment).order_by(Enrolment.registered_at, Enrolment.id)
+    if institution is not None:
+        query = query.where(Enrolment.institution_id == institution)
+    if status is not None:
+        query = query.where(Enrolment.status == status)
+    if term is not None:
+        query = query.where(Enrolment.term == term_filter(term))
+    async with runtime.sessions() as session:
+        return list(await session.scalars(query))
 
 
 enrolments_by_municipality = many_by(

@@ -8,6 +8,7 @@ from enum import Enum
 
 import strawberry
 
+from shared.connections import Connection, paginate, time_key
 from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
@@ -197,6 +198,26 @@ class ApplicationQuery:
             ctx.runtime, ctx.principal, county=county, scheme_id=scheme_id, status=status
         )
         return [GrantApplication.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The same applications as `grantApplications`, a page at a time in the "
+        "order they were submitted (Relay connection)."
+    )
+    async def grant_applications_connection(
+        self,
+        info: strawberry.Info,
+        county: str | None = None,
+        scheme_id: strawberry.ID | None = None,
+        status: ApplicationStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[GrantApplication]:
+        ctx = context_of(info)
+        rows = await reads.applications(
+            ctx.runtime, ctx.principal, county=county, scheme_id=scheme_id, status=status
+        )
+        page = paginate(rows, lambda r: time_key(r.submitted_at, r.id), first=first, after=after)
+        return Connection.of(page, GrantApplication.from_row)
 
     @strawberry.field(
         description="A county's undecided development-project applications, in the order to "

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from shared.connections import Connection, paginate
 from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.domain import EngagementStatus
@@ -58,6 +59,28 @@ class EngagementQuery:
             ctx.runtime, ctx.principal, round_year=round, adviser_id=adviser, status=status
         )
         return [GuidanceEngagement.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The same engagements as `guidanceEngagements`, a page at a time by round "
+        "and host (Relay connection)."
+    )
+    async def guidance_engagements_connection(
+        self,
+        info: strawberry.Info,
+        round: int | None = None,
+        adviser: strawberry.ID | None = None,
+        status: EngagementStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[GuidanceEngagement]:
+        ctx = context_of(info)
+        rows = await reads.engagements(
+            ctx.runtime, ctx.principal, round_year=round, adviser_id=adviser, status=status
+        )
+        page = paginate(
+            rows, lambda r: (r.round, r.municipality, str(r.id)), first=first, after=after
+        )
+        return Connection.of(page, GuidanceEngagement.from_row)
 
     @strawberry.field
     async def guidance_engagement(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.connections import Connection, paginate, time_key
 from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.domain import CaseStatus
@@ -54,6 +55,25 @@ class IntakeQuery:
             ctx.runtime, ctx.principal, municipality=municipality, status=status
         )
         return [GuidanceCase.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The same cases as `guidanceCases`, a page at a time, oldest first (Relay "
+        "connection)."
+    )
+    async def guidance_cases_connection(
+        self,
+        info: strawberry.Info,
+        municipality: str | None = None,
+        status: CaseStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[GuidanceCase]:
+        ctx = context_of(info)
+        rows = await reads.cases(
+            ctx.runtime, ctx.principal, municipality=municipality, status=status
+        )
+        page = paginate(rows, lambda r: time_key(r.opened_at, r.id), first=first, after=after)
+        return Connection.of(page, GuidanceCase.from_row)
 
     @strawberry.field
     async def guidance_case(self, info: strawberry.Info, id: strawberry.ID) -> GuidanceCase | None:
