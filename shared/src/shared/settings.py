@@ -65,6 +65,9 @@ class ServiceSettings(AuthSettings):
     # Readiness turns false when the oldest pending outbox row is older (shared.health).
     outbox_stuck_seconds: float = Field(default=300, gt=0)
     consumer_batch_size: int = Field(default=1000, gt=0)  # events applied in one transaction
+    # A request's work is cancelled after this: keep it below the router's subgraph timeout
+    # (GATEWAY_SUBGRAPH_TIMEOUT_MS, 10 s by default).
+    request_timeout_seconds: float = Field(default=8.0, gt=0)
 
     @model_validator(mode="after")
     def _development_tools_follow_the_environment(self) -> Self:
