@@ -137,9 +137,7 @@ async def test_grants_new_events_reach_the_municipality_s_subscription(
             async with asyncio.timeout(60):
                 while not events:
                     row = enrolment(offering_id)
-                    await asyncio.to_thread(
-                        gateway.call, REGISTER, {"i": [row]}, None, "institution:uis"
-                    )
+                    await asyncio.to_thread(gateway.call, REGISTER, {"i": [row]}, "institution:uis")
                     await asyncio.sleep(1)
                 report = {
                     "applicationId": grant["id"],
@@ -148,7 +146,7 @@ async def test_grants_new_events_reach_the_municipality_s_subscription(
                     "spentNok": "1000",
                 }
                 body = await asyncio.to_thread(
-                    gateway.call, SUBMIT_REPORT, {"i": report}, None, f"municipality:{ALTA}"
+                    gateway.call, SUBMIT_REPORT, {"i": report}, f"municipality:{ALTA}"
                 )
                 ok(body)
                 while not submitted():

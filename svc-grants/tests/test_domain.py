@@ -18,6 +18,7 @@ from svc_grants.domain.applications import (
     Project,
     SchemeKind,
     administrator_role,
+    applicant_role,
     approve,
     cancel,
     check_enrolment,
@@ -25,7 +26,9 @@ from svc_grants.domain.applications import (
     check_target,
     eligibility_for,
     enrolment_withdrawn,
+    may_see_application,
     next_status,
+    parse_employer,
     pay,
     priority,
     reclaim,
@@ -434,3 +437,24 @@ def test_a_governor_office_decides_project_funds_of_the_counties_it_serves() -> 
     assert administrator_role(_as("governor:rogaland"), project, "11") == "governor:rogaland"
     with pytest.raises(Forbidden, match="county 11"):
         administrator_role(_as("governor:troms-finnmark"), project, "11")
+
+
+def test_an_employer_holds_its_own_applications_and_a_municipality_its_own() -> None:
+    employer = Principal(subject="x", roles=frozenset({"employer:986128433"}))
+    alta = Principal(subject="x", roles=frozenset({"municipality:5601"}))
+    governor = Principal(subject="x", roles=frozenset({"county:56"}))
+    applicant = "employer:986128433"
+    assert applicant_role(employer, "5601", applicant) == applicant
+    assert applicant_role(alta, "5601", None) == "municipality:5601"
+    assert applicant_role(alta, "5601", "network:n") == "municipality:5601"
+    with pytest.raises(Forbidden):
+        applicant_role(alta, "5601", applicant)
+    with pytest.raises(Forbidden):
+        applicant_role(employer, "5601", None)
+    assert may_see_application(employer, "5601", "56", applicant)
+    assert not may_see_application(alta, "5601", "56", applicant)
+    assert may_see_application(governor, "5601", "56", applicant)
+    assert not may_see_application(employer, "5601", "56", None)
+    assert parse_employer(" 986 128 433") == "986128433"
+    with pytest.raises(BadUserInput):
+        parse_employer("98612843x")

@@ -1,7 +1,8 @@
-"""grant notices
+"""grant notices and applicants
 
 Notices (e-mail) to municipalities and county governors about decisions, reports and change
-requests, and when a report's holder was reminded that it is due (issue 14).
+requests, and when a report's holder was reminded that it is due; applicants beyond the
+municipality itself (a state or private employer, a learning network) (issue 14).
 
 Revision ID: 0009
 Revises: 0008
@@ -20,6 +21,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("eligibility", sa.Column("employer", sa.String(length=9), nullable=True))
+    op.add_column("grant_applications", sa.Column("applicant", sa.String(length=50), nullable=True))
     op.add_column("grant_reports", sa.Column("reminded_on", sa.Date(), nullable=True))
     op.create_table(
         "grant_notices",
@@ -46,3 +49,7 @@ def downgrade() -> None:
     op.drop_table("grant_notices")
     with op.batch_alter_table("grant_reports") as batch_op:
         batch_op.drop_column("reminded_on")
+    with op.batch_alter_table("grant_applications") as batch_op:
+        batch_op.drop_column("applicant")
+    with op.batch_alter_table("eligibility") as batch_op:
+        batch_op.drop_column("employer")

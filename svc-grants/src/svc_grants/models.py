@@ -97,6 +97,7 @@ class Eligibility(Base):
     year: Mapped[int]
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    employer: Mapped[str | None] = mapped_column(String(9))  # none: the municipality employs
 
 
 class CompetencePlan(Base):
@@ -169,6 +170,8 @@ class GrantApplication(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_on: Mapped[date | None] = mapped_column(Date)  # an approved grant's period ends
+    # Who applied when not the municipality itself: "employer:<orgnr>" or "network:<id>".
+    applicant: Mapped[str | None] = mapped_column(String(50))
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -83,6 +83,10 @@ class GrantApplication:
     priority: int = strawberry.field(
         description="Municipalities taking part: a county governor assesses higher first"
     )
+    applicant: str = strawberry.field(
+        description='Who applied: "municipality:<nr>", "employer:<orgnr>" (a state or private '
+        'employer) or "network:<id>" (a learning network, through the municipality)'
+    )
     submitted_at: datetime
     ends_on: date | None = strawberry.field(
         description="An approved grant's period ends; an approved extension moves it"
@@ -141,6 +145,7 @@ class GrantApplication:
             enrolment_id=_id(row.enrolment_id),
             project_id=_id(row.project_id),
             priority=row.priority,
+            applicant=row.applicant or f"municipality:{row.municipality}",
             submitted_at=row.submitted_at,
             ends_on=row.ends_on,
             scheme_id=row.scheme_id,
@@ -159,6 +164,11 @@ class GrantApplicationInput:
     )
     project_id: strawberry.ID | None = strawberry.field(
         default=None, description="Development-project funds: the project"
+    )
+    employer: str | None = strawberry.field(
+        default=None,
+        description="Employer grant applied for by a state or private employer (its "
+        "organisation number, with its own employer:<orgnr> token) for its own staff",
     )
 
 
@@ -228,6 +238,7 @@ class ApplicationMutation:
             purpose=input.purpose,
             enrolment_id=input.enrolment_id,
             project_id=input.project_id,
+            employer=input.employer,
         )
         return GrantApplication.from_row(row)
 

@@ -45,6 +45,7 @@ class _Target:
     county: str
     priority: int
     limit_ore: int
+    applicant: str | None  # "employer:<orgnr>", "network:<id>"; none: the municipality itself
 
 
 async def submit_application(
@@ -57,10 +58,16 @@ async def submit_application(
     purpose: str,
     enrolment_id: str | None = None,
     project_id: str | None = None,
+    employer: str | None = None,
 ) -> GrantApplication:
-    """Creates an application in SUBMITTED, for an eligible enrolment or a qualifying project."""
+    """Creates an application in SUBMITTED, for an eligible enrolment or a qualifying project.
+
+    A state or private employer applies for its own staff's enrolments (`employer`, with its
+    own token); a municipality applies for project funds acting for its learning network."""
     applicant = parse_municipality(municipality)
-    actor = Actor(principal.subject or "", domain.submitter_role(principal, applicant.number))
+    orgnr = domain.parse_employer(employer)
+    role = domain.applicant_role(principal, applicant.number, orgnr and f"{domain.EMPLOYER}{orgnr}")
+    actor = Actor(principal.subject or "", role)
     requested = parse_nok(amount_nok, "amountNok")
     purpose = domain.required_text(purpose, "purpose")
     enrolment = parse_optional_uuid(enrolment_id, "enrolmentId")
@@ -69,9 +76,9 @@ async def submit_application(
         scheme = await uow.session.get(GrantScheme, parse_uuid(scheme_id, "schemeId"))
         if scheme is None:
             raise BadUserInput("schemeId", "no grant scheme has this id")
-        domain.check_target(SchemeKind(scheme.kind), enrolment, project)
+        domain.check_target(SchemeKind(scheme.kind), enrolment, project, orgnr)
         if enrolment is not None:
-            target = await _enrolment_target(uow.session, enrolment, applicant, scheme)
+            target = await _enrolment_target(uow.session, enrolment, applicant, scheme, orgnr)
         else:
             target = await _project_target(uow.session, project, applicant, scheme)
         now = datetime.now(UTC)
@@ -91,6 +98,7 @@ async def submit_application(
             reclaimed_ore=0,
             submitted_at=now,
             updated_at=now,
+            applicant=target.applicant,
         )
         change = domain.submit(app)
         await _insert_holding_target(uow.session, app)
@@ -103,12 +111,17 @@ async def _enrolment_target(
     enrolment_id: uuid.UUID,
     municipality: reference.Municipality,
     scheme: GrantScheme,
+    employer: str | None,
 ) -> _Target:
     # Locked: a concurrent withdrawal of the enrolment waits for this submission, then cancels it.
     row = await session.get(Eligibility, enrolment_id, with_for_update=True)
-    enrolment = domain.Enrolment(row.municipality, row.year, row.status) if row else None
-    domain.check_enrolment(enrolment, municipality.number, scheme.year)
-    return _Target(municipality.county, domain.priority([municipality.number]), _cap(scheme))
+    enrolment = (
+        domain.Enrolment(row.municipality, row.year, row.status, row.employer) if row else None
+    )
+    domain.check_enrolment(enrolment, municipality.number, scheme.year, employer)
+    applicant = employer and f"{domain.EMPLOYER}{employer}"
+    priority = domain.priority([municipality.number])
+    return _Target(municipality.county, priority, _cap(scheme), applicant)
 
 
 def _cap(scheme: GrantScheme) -> int:
@@ -134,7 +147,9 @@ async def _project_target(
         municipality.number,
         scheme.county,
     )
-    return _Target(row.county, domain.priority(row.municipalities), scheme.budget_ore)
+    # The municipality applies acting for the project's learning network.
+    network = f"network:{row.network_id}"
+    return _Target(row.county, domain.priority(row.municipalities), scheme.budget_ore, network)
 
 
 async def _insert_holding_target(session: AsyncSession, app: GrantApplication) -> None:
