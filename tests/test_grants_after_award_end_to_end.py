@@ -68,6 +68,8 @@ def approved_grant(gateway: Client, offering: str) -> dict[str, Any]:
     app_id = ok(gateway.call(SUBMIT, {"i": application}, role=f"municipality:{ALTA}"))[
         "submitGrantApplication"
     ]["id"]
+    declare = "mutation($id: ID!) { declareGrantImpartiality(id: $id, recuse: false) { id } }"
+    ok(gateway.call(declare, {"id": app_id}, role="directorate"))
     decision = {"outcome": "APPROVE", "reason": "Innenfor retningslinjene"}
     decided = ok(gateway.call(DECIDE, {"id": app_id, "d": decision}, role="directorate"))
     return {"id": app_id, **decided["decideGrantApplication"]}

@@ -78,7 +78,15 @@ async def submitted_applications(runtime: ServiceRuntime) -> tuple[str, list[str
 
 
 async def approve(runtime: ServiceRuntime, application_id: str) -> str:
-    """The outcome of one approval: APPROVED, or the error code."""
+    """The outcome of one approval (after declaring no conflict of interest): APPROVED, or the
+    error code."""
+    _, errors = await call(
+        runtime,
+        "mutation($id: ID!) { declareGrantImpartiality(id: $id, recuse: false) { id } }",
+        {"id": application_id},
+        DIRECTORATE,
+    )
+    assert errors == []
     data, errors = await call(
         runtime,
         "mutation($id: ID!, $d: GrantDecisionInput!) { decideGrantApplication(id: $id, input: $d)"

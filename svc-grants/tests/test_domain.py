@@ -22,8 +22,10 @@ from svc_grants.domain.applications import (
     approve,
     cancel,
     check_enrolment,
+    check_impartial,
     check_project,
     check_target,
+    declare,
     eligibility_for,
     enrolment_withdrawn,
     may_see_application,
@@ -458,3 +460,19 @@ def test_an_employer_holds_its_own_applications_and_a_municipality_its_own() -> 
     assert parse_employer(" 986 128 433") == "986128433"
     with pytest.raises(BadUserInput):
         parse_employer("98612843x")
+
+
+def test_an_assessor_declares_before_deciding_and_a_recusal_stands() -> None:
+    with pytest.raises(Conflict):
+        check_impartial(None)
+    with pytest.raises(Forbidden):
+        check_impartial(True)
+    check_impartial(False)
+    assert declare(None, S.SUBMITTED, recuse=False, reason=None) is None
+    assert declare(False, S.UNDER_ASSESSMENT, recuse=True, reason=" inhabil ") == "inhabil"
+    with pytest.raises(BadUserInput):
+        declare(None, S.SUBMITTED, recuse=True, reason=None)
+    with pytest.raises(Conflict):
+        declare(True, S.SUBMITTED, recuse=False, reason=None)
+    with pytest.raises(Conflict):
+        declare(None, S.APPROVED, recuse=False, reason=None)

@@ -1,8 +1,9 @@
-"""grant notices and applicants
+"""grant notices, applicants and impartiality
 
 Notices (e-mail) to municipalities and county governors about decisions, reports and change
 requests, and when a report's holder was reminded that it is due; applicants beyond the
-municipality itself (a state or private employer, a learning network) (issue 14).
+municipality itself (a state or private employer, a learning network); assessors' declarations
+of impartiality or recusal (issue 14).
 
 Revision ID: 0009
 Revises: 0008
@@ -42,9 +43,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_grant_notices_sent_at", "grant_notices", ["sent_at"])
+    op.create_table(
+        "grant_impartiality",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("application_id", sa.Uuid(), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=100), nullable=False),
+        sa.Column("recused", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.String(length=2000), nullable=True),
+        sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["application_id"], ["grant_applications.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "uq_grant_impartiality_application_subject",
+        "grant_impartiality",
+        ["application_id", "subject"],
+        unique=True,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_grant_impartiality_application_subject", table_name="grant_impartiality")
+    op.drop_table("grant_impartiality")
     op.drop_index("ix_grant_notices_sent_at", table_name="grant_notices")
     op.drop_table("grant_notices")
     with op.batch_alter_table("grant_reports") as batch_op:

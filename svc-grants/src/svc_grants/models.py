@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -269,3 +270,23 @@ class GrantNotice(Base):
     body: Mapped[str] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GrantImpartiality(Base):
+    """An assessor's declaration on an application before deciding it: no conflict of
+    interest, or recused (forvaltningsloven § 6)."""
+
+    __tablename__ = "grant_impartiality"
+    __table_args__ = (
+        Index(
+            "uq_grant_impartiality_application_subject", "application_id", "subject", unique=True
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grant_applications.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100))
+    recused: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

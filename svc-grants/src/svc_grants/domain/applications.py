@@ -299,6 +299,33 @@ def enrolment_withdrawn(app: Application, budget: Budget) -> Change | None:
     return None
 
 
+# Conflict of interest (forvaltningsloven § 6) --------------------------------------------------
+
+
+def declare(
+    recused_before: bool | None, status: str, recuse: bool, reason: str | None
+) -> str | None:
+    """An assessor declares, before the decision, no conflict of interest or a recusal (with its
+    reason); a recusal stands. Returns the reason kept."""
+    if status not in UNDECIDED:
+        raise Conflict(f"the application is {status.lower()}: nothing is left to assess")
+    if recused_before:
+        raise Conflict("you recused yourself from this application; that stands")
+    if recuse:
+        return required_text(reason or "", "reason")
+    return required_text(reason, "reason") if reason is not None else None
+
+
+def check_impartial(recused: bool | None) -> None:
+    """Only an assessor who declared no conflict of interest decides; a recused one may not."""
+    if recused is None:
+        raise Conflict(
+            "declare first that you have no conflict of interest (declareGrantImpartiality)"
+        )
+    if recused:
+        raise Forbidden("you recused yourself from this application: another assessor decides")
+
+
 # What an application is for -------------------------------------------------------------------
 
 

@@ -271,6 +271,24 @@ class ApplicationMutation:
         )
         return GrantApplication.from_row(row)
 
+    @strawberry.mutation(
+        description="The assessor about to decide declares no conflict of interest "
+        "(recuse: false) or recuses (recuse: true, with the reason); a recused assessor "
+        "cannot decide the application, and one who declared nothing must first."
+    )
+    async def declare_grant_impartiality(
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        recuse: bool,
+        reason: str | None = None,
+    ) -> GrantApplication:
+        ctx = context_of(info)
+        row = await applications.declare_impartiality(
+            ctx.runtime, ctx.principal, application_id=id, recuse=recuse, reason=reason
+        )
+        return GrantApplication.from_row(row)
+
     @strawberry.mutation(description="A payment; all payments together stay within the approval.")
     async def record_grant_payment(
         self, info: strawberry.Info, id: strawberry.ID, amount_nok: str

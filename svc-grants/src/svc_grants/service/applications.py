@@ -32,6 +32,7 @@ from svc_grants.models import (
     DevelopmentProject,
     Eligibility,
     GrantApplication,
+    GrantImpartiality,
     GrantScheme,
 )
 from svc_grants.service import aftercare, documents, notices
@@ -197,6 +198,7 @@ async def decide(
     amount = parse_optional_nok(amount_nok, "amountNok")
     async with transaction(runtime) as uow:
         app, scheme, actor = await administered(uow.session, principal, application_id)
+        domain.check_impartial(await _recused(uow.session, app, actor))
         event: Contract
         if approve:
             change = domain.approve(app, scheme, amount)
@@ -209,6 +211,45 @@ async def decide(
         notices.tell_decision(uow.session, app, scheme, reason)
         record(uow, app, change, actor, reason, event)
     return app
+
+
+async def declare_impartiality(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    application_id: str,
+    recuse: bool,
+    reason: str | None,
+) -> GrantApplication:
+    """The assessor about to decide declares no conflict of interest, or recuses (with the
+    reason); in the application's history either way."""
+    async with transaction(runtime) as uow:
+        app, _, actor = await administered(uow.session, principal, application_id)
+        found = await uow.session.scalar(
+            select(GrantImpartiality).where(
+                GrantImpartiality.application_id == app.id,
+                GrantImpartiality.subject == actor.subject,
+            )
+        )
+        kept = domain.declare(found.recused if found else None, app.status, recuse, reason)
+        declaration = found or GrantImpartiality(application_id=app.id, subject=actor.subject)
+        declaration.role, declaration.recused, declaration.reason = actor.role, recuse, kept
+        declaration.declared_at = datetime.now(UTC)
+        uow.session.add(declaration)
+        said = f"recused: {kept}" if recuse else "declared no conflict of interest"
+        status = ApplicationStatus(app.status)
+        record(uow, app, domain.Change(status, status), actor, said[: domain.MAX_TEXT], None)
+    return app
+
+
+async def _recused(session: AsyncSession, app: GrantApplication, actor: Actor) -> bool | None:
+    """The assessor's declaration: recused or not; None when none was made."""
+    return await session.scalar(
+        select(GrantImpartiality.recused).where(
+            GrantImpartiality.application_id == app.id,
+            GrantImpartiality.subject == actor.subject,
+        )
+    )
 
 
 async def record_payment(
