@@ -1,9 +1,7 @@
-"""grant notices, applicants and impartiality
+"""grant notices
 
 Notices (e-mail) to municipalities and county governors about decisions, reports and change
-requests, and when a report's holder was reminded that it is due; applicants beyond the
-municipality itself (a state or private employer, a learning network); assessors' declarations
-of impartiality or recusal (issue 14).
+requests, and when a report's holder was reminded that it is due (issue 14).
 
 Revision ID: 0009
 Revises: 0008
@@ -22,8 +20,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("eligibility", sa.Column("employer", sa.String(length=9), nullable=True))
-    op.add_column("grant_applications", sa.Column("applicant", sa.String(length=50), nullable=True))
     op.add_column("grant_reports", sa.Column("reminded_on", sa.Date(), nullable=True))
     op.create_table(
         "grant_notices",
@@ -43,39 +39,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_grant_notices_sent_at", "grant_notices", ["sent_at"])
-    op.create_table(
-        "grant_impartiality",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("application_id", sa.Uuid(), nullable=False),
-        sa.Column("subject", sa.String(length=200), nullable=False),
-        sa.Column("role", sa.String(length=100), nullable=False),
-        sa.Column("recused", sa.Boolean(), nullable=False),
-        sa.Column("reason", sa.String(length=2000), nullable=True),
-        sa.Column("declared_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["application_id"], ["grant_applications.id"]),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_index(
-        "uq_grant_impartiality_application_subject",
-        "grant_impartiality",
-        ["application_id", "subject"],
-        unique=True,
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("uq_grant_impartiality_application_subject", table_name="grant_impartiality")
-    op.drop_table("grant_impartiality")
     op.drop_index("ix_grant_notices_sent_at", table_name="grant_notices")
     op.drop_table("grant_notices")
     with op.batch_alter_table("grant_reports") as batch_op:
         batch_op.drop_column("reminded_on")
-    with op.batch_alter_table("grant_applications") as batch_op:
-        batch_op.drop_column("applicant")
-    with op.batch_alter_table("eligibility") as batch_op:
-        batch_op.drop_column("employer")
