@@ -458,8 +458,9 @@ def test_an_employer_holds_its_own_applications_and_a_municipality_its_own() -> 
     assert may_see_application(governor, "5601", "56", applicant)
     assert not may_see_application(employer, "5601", "56", None)
     assert parse_employer(" 986 128 433") == "986128433"
-    with pytest.raises(BadUserInput):
-        parse_employer("98612843x")
+    for malformed in ("98612843x", "٩٨٦١٢٨٤٣٣"):  # Arabic-Indic digits are not ASCII
+        with pytest.raises(BadUserInput):
+            parse_employer(malformed)
 
 
 def test_an_assessor_declares_before_deciding_and_a_recusal_stands() -> None:

@@ -19,8 +19,8 @@ from shared.reference import governors
 from shared.settings import AuthSettings
 
 _ROLE = re.compile(
-    r"^(directorate|county:\d{2}|municipality:\d{4}|institution:[A-Za-z0-9_.-]+"
-    r"|governor:[a-z-]+|employer:\d{9})$"
+    r"^(directorate|county:[0-9]{2}|municipality:[0-9]{4}|institution:[A-Za-z0-9_.-]+"
+    r"|governor:[a-z-]+|employer:[0-9]{9})$"
 )
 
 

@@ -25,7 +25,7 @@ class EnrolmentRegistered(Contract):
     role: str | None = None
     status: str = Field(pattern=r"^(ACTIVE|WAITLISTED)$")
     # A state or private employer's organisation number; none: the municipality's own service.
-    employer: str | None = Field(default=None, pattern=r"^\d{9}$")
+    employer: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
 
 
 @contract(ENROLMENTS_TOPIC)

@@ -426,7 +426,7 @@ def parse_employer(orgnr: str | None) -> str | None:
     if orgnr is None:
         return None
     number = orgnr.replace(" ", "")
-    if not (len(number) == 9 and number.isdigit()):
+    if not (len(number) == 9 and number.isascii() and number.isdigit()):
         raise BadUserInput("employer", "must be an organisation number of 9 digits")
     return number
 
