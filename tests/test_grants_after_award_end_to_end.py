@@ -68,6 +68,8 @@ def approved_grant(gateway: Client, offering: str) -> dict[str, Any]:
     app_id = ok(gateway.call(SUBMIT, {"i": application}, role=f"municipality:{ALTA}"))[
         "submitGrantApplication"
     ]["id"]
+    declare = "mutation($id: ID!) { declareGrantImpartiality(id: $id, recuse: false) { id } }"
+    ok(gateway.call(declare, {"id": app_id}, role="directorate"))
     decision = {"outcome": "APPROVE", "reason": "Innenfor retningslinjene"}
     decided = ok(gateway.call(DECIDE, {"id": app_id, "d": decision}, role="directorate"))
     return {"id": app_id, **decided["decideGrantApplication"]}
@@ -137,9 +139,7 @@ async def test_grants_new_events_reach_the_municipality_s_subscription(
             async with asyncio.timeout(60):
                 while not events:
                     row = enrolment(offering_id)
-                    await asyncio.to_thread(
-                        gateway.call, REGISTER, {"i": [row]}, None, "institution:uis"
-                    )
+                    await asyncio.to_thread(gateway.call, REGISTER, {"i": [row]}, "institution:uis")
                     await asyncio.sleep(1)
                 report = {
                     "applicationId": grant["id"],
@@ -148,7 +148,7 @@ async def test_grants_new_events_reach_the_municipality_s_subscription(
                     "spentNok": "1000",
                 }
                 body = await asyncio.to_thread(
-                    gateway.call, SUBMIT_REPORT, {"i": report}, None, f"municipality:{ALTA}"
+                    gateway.call, SUBMIT_REPORT, {"i": report}, f"municipality:{ALTA}"
                 )
                 ok(body)
                 while not submitted():

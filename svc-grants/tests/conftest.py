@@ -43,6 +43,8 @@ class Grants(SubgraphDriver):
       submitGrantApplication(input: $input) {{ {APPLICATION} }} }}"""
     DECIDE = f"""mutation($id: ID!, $input: GrantDecisionInput!) {{
       decideGrantApplication(id: $id, input: $input) {{ {APPLICATION} }} }}"""
+    DECLARE = """mutation($id: ID!, $recuse: Boolean!, $reason: String) {
+      declareGrantImpartiality(id: $id, recuse: $recuse, reason: $reason) { id status } }"""
     START = f"mutation($id: ID!) {{ startGrantAssessment(id: $id) {{ {APPLICATION} }} }}"
     PAY = f"""mutation($id: ID!, $amount: String!) {{
       recordGrantPayment(id: $id, amountNok: $amount) {{ {APPLICATION} }} }}"""
@@ -167,9 +169,17 @@ class Grants(SubgraphDriver):
     async def decide(
         self, application_id: str, outcome: str = "APPROVE", roles: list[str] | None = None, **kw
     ) -> dict[str, Any]:
+        await self.declare(application_id, roles)
         decision = {"outcome": outcome, "reason": "within the guidelines", **kw}
         data = await self.call(self.DECIDE, {"id": application_id, "input": decision}, roles)
         return data["decideGrantApplication"]
+
+    async def declare(
+        self, application_id: str, roles: list[str] | None, recuse: bool = False, **kw: Any
+    ) -> None:
+        """The assessor declares no conflict of interest (or recuses) before deciding."""
+        variables = {"id": application_id, "recuse": recuse, **kw}
+        await self.call(self.DECLARE, variables, roles)
 
     async def reports(self, application_id: str) -> dict[str, dict[str, Any]]:
         """The application's reports by kind."""

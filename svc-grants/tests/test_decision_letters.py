@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import httpx
 import pypdf
 
 from shared.auth import issue_token
+from svc_grants import letters
 from svc_grants.app import SERVICE
 
 DIRECTORATE = ["directorate"]
@@ -97,3 +99,23 @@ async def test_only_who_may_read_the_application_may_fetch_its_letter(grants) ->
         response = await download(grants, missing, DIRECTORATE)
         assert response.status_code == 404
         assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_a_project_letter_comes_from_the_county_governor_and_any_name_prints() -> None:
+    decision = letters.Decision(
+        municipality="5610",  # Kárášjohka - Karasjok: š is not Latin-1
+        scheme_name="Stimuleringsmidler Finnmark",
+        scheme_year=2030,
+        scheme_kind="DEVELOPMENT_PROJECT",
+        county="56",
+        purpose="Felles fagteam – Kárášjohka og Guovdageaidnu",
+        requested_ore=100_000_00,
+        approved_ore=None,
+        reason="Prosjektet mangler partner",
+        decided_on=date(2030, 5, 2),
+        reports_due={},
+    )
+    text = " ".join(text_of(letters.render(decision)).split())
+    assert "Til: Kárásjohka - Karasjok kommune (5610)" in text  # š printed as s
+    assert "Fra: Statsforvalteren i Finnmark" in text
+    assert "Dato: 02.05.2030" in text

@@ -16,7 +16,7 @@ from alembic import op
 from shared.provenance import provenance_columns
 
 revision: str = "0020"
-down_revision: str | None = "0009"
+down_revision: str | None = "0009a"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

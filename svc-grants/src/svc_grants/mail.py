@@ -4,7 +4,8 @@
 `GRANTS_MAIL_FROM`); without it no notice is written or sent. The platform keeps no address book
 of municipalities and governor offices: the addresses come from two templates,
 `GRANTS_MUNICIPALITY_MAIL` (`{number}`: the municipality number) and `GRANTS_GOVERNOR_MAIL`
-(`{office}`: the office id, e.g. `troms-finnmark`).
+(`{office}`: the office id, e.g. `troms-finnmark`), and for a state or private employer that
+applied `GRANTS_EMPLOYER_MAIL` (`{orgnr}`).
 """
 
 from __future__ import annotations
@@ -28,15 +29,19 @@ class MailSettings(BaseSettings):
     mail_from: str = "kompetanseloftet@bufdir.no"
     municipality_mail: str = "postmottak-{number}@kommune.invalid"
     governor_mail: str = "{office}@statsforvalteren.invalid"
+    employer_mail: str = "post-{orgnr}@arbeidsgiver.invalid"
 
     @property
     def enabled(self) -> bool:
         return bool(self.smtp_host)
 
-    def recipients(self, municipality: str, county: str) -> list[str]:
-        """The municipality, and the governor office that serves its county."""
+    def recipients(self, municipality: str, county: str, employer: str | None) -> list[str]:
+        """The holder (the municipality, or the employer that applied), and the governor office
+        that serves the county."""
         found = reference.municipality(municipality)
-        addresses = [self.municipality_mail.format(number=found.number if found else municipality)]
+        number = found.number if found else municipality
+        holder = self.employer_mail.format(orgnr=employer) if employer else None
+        addresses = [holder or self.municipality_mail.format(number=number)]
         office = governors.office_of_county(county)
         if office is not None:
             addresses.append(self.governor_mail.format(office=office.id))

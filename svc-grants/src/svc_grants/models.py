@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -100,6 +101,7 @@ class Eligibility(Base):
     year: Mapped[int]
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    employer: Mapped[str | None] = mapped_column(String(9))  # none: the municipality employs
 
 
 class CompetencePlan(Base):
@@ -172,6 +174,8 @@ class GrantApplication(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_on: Mapped[date | None] = mapped_column(Date)  # an approved grant's period ends
+    # Who applied when not the municipality itself: "employer:<orgnr>" or "network:<id>".
+    applicant: Mapped[str | None] = mapped_column(String(50))
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -269,3 +273,23 @@ class GrantNotice(Base):
     body: Mapped[str] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GrantImpartiality(Base):
+    """An assessor's declaration on an application before deciding it: no conflict of
+    interest, or recused (forvaltningsloven § 6)."""
+
+    __tablename__ = "grant_impartiality"
+    __table_args__ = (
+        Index(
+            "uq_grant_impartiality_application_subject", "application_id", "subject", unique=True
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grant_applications.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100))
+    recused: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -84,6 +84,10 @@ class GrantApplication:
     priority: int = strawberry.field(
         description="Municipalities taking part: a county governor assesses higher first"
     )
+    applicant: str = strawberry.field(
+        description='Who applied: "municipality:<nr>", "employer:<orgnr>" (a state or private '
+        'employer) or "network:<id>" (a learning network, through the municipality)'
+    )
     submitted_at: datetime
     ends_on: date | None = strawberry.field(
         description="An approved grant's period ends; an approved extension moves it"
@@ -142,6 +146,7 @@ class GrantApplication:
             enrolment_id=_id(row.enrolment_id),
             project_id=_id(row.project_id),
             priority=row.priority,
+            applicant=row.applicant or f"municipality:{row.municipality}",
             submitted_at=row.submitted_at,
             ends_on=row.ends_on,
             scheme_id=row.scheme_id,
@@ -160,6 +165,11 @@ class GrantApplicationInput:
     )
     project_id: strawberry.ID | None = strawberry.field(
         default=None, description="Development-project funds: the project"
+    )
+    employer: str | None = strawberry.field(
+        default=None,
+        description="Employer grant applied for by a state or private employer (its "
+        "organisation number, with its own employer:<orgnr> token) for its own staff",
     )
 
 
@@ -249,6 +259,7 @@ class ApplicationMutation:
             purpose=input.purpose,
             enrolment_id=input.enrolment_id,
             project_id=input.project_id,
+            employer=input.employer,
         )
         return GrantApplication.from_row(row)
 
@@ -278,6 +289,24 @@ class ApplicationMutation:
             approve=input.outcome is GrantDecisionOutcome.APPROVE,
             amount_nok=input.amount_nok,
             reason=input.reason,
+        )
+        return GrantApplication.from_row(row)
+
+    @strawberry.mutation(
+        description="The assessor about to decide declares no conflict of interest "
+        "(recuse: false) or recuses (recuse: true, with the reason); a recused assessor "
+        "cannot decide the application, and one who declared nothing must first."
+    )
+    async def declare_grant_impartiality(
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        recuse: bool,
+        reason: str | None = None,
+    ) -> GrantApplication:
+        ctx = context_of(info)
+        row = await applications.declare_impartiality(
+            ctx.runtime, ctx.principal, application_id=id, recuse=recuse, reason=reason
         )
         return GrantApplication.from_row(row)
 

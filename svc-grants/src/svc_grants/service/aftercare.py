@@ -92,9 +92,11 @@ async def _held(
     """The application, locked, if the principal holds the grant (or is the directorate)."""
     principal.require_authenticated()
     app = await session.get(GrantApplication, parse_uuid(application_id, "applicationId"))
-    if app is None or not domain.may_see_application(principal, app.municipality, app.county):
+    if app is None or not domain.may_see_application(
+        principal, app.municipality, app.county, app.applicant
+    ):
         raise NotFound("no grant application has this id")
-    role = domain.submitter_role(principal, app.municipality)
+    role = domain.applicant_role(principal, app.municipality, app.applicant)
     await session.refresh(app, with_for_update=True)
     return app, Actor(principal.subject or "", role)
 

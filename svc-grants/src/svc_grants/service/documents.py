@@ -60,7 +60,7 @@ async def document(
         app = await session.get(GrantApplication, found.application_id) if found else None
     if found is None or app is None:
         raise NotFound("no document has this id")
-    if not domain.may_see_application(principal, app.municipality, app.county):
+    if not domain.may_see_application(principal, app.municipality, app.county, app.applicant):
         raise NotFound("no document has this id")
     return found
 

@@ -63,6 +63,7 @@ async def record_enrolments(uow: UnitOfWork, registrations: Sequence[EnrolmentRe
                 "year": domain.term_year(registered.term),
                 "status": domain.eligibility_for(registered.status),
                 "updated_at": now,
+                "employer": registered.employer,
             }
             for registered in registrations
         ],

@@ -89,7 +89,9 @@ async def administered(
     """The application and its scheme, locked (scheme first), if the principal administers it."""
     principal.require_authenticated()
     app = await session.get(GrantApplication, parse_uuid(application_id, "id"))
-    if app is None or not domain.may_see_application(principal, app.municipality, app.county):
+    if app is None or not domain.may_see_application(
+        principal, app.municipality, app.county, app.applicant
+    ):
         raise NotFound("no grant application has this id")
     scheme = await session.get_one(GrantScheme, app.scheme_id, with_for_update=True)
     role = domain.administrator_role(principal, scheme.kind, scheme.county)

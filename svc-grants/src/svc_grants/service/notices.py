@@ -18,6 +18,7 @@ from shared.money import format_nok
 from shared.observability import get_logger
 from shared.runtime import ServiceRuntime
 from svc_grants import mail
+from svc_grants.domain import applications as domain
 from svc_grants.mail import MailSettings
 from svc_grants.models import (
     GrantApplication,
@@ -38,7 +39,8 @@ def notify(session: AsyncSession, app: GrantApplication, subject: str, body: str
     if not settings.enabled:
         return
     now = datetime.now(UTC)
-    for recipient in settings.recipients(app.municipality, app.county):
+    employer = domain.employer_of(app.applicant)
+    for recipient in settings.recipients(app.municipality, app.county, employer):
         session.add(
             GrantNotice(
                 application_id=app.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
@@ -70,7 +70,9 @@ async def application(
     principal.require_authenticated()
     async with runtime.sessions() as session:
         found = await session.get(GrantApplication, parse_uuid(application_id, "id"))
-    if found is None or not domain.may_see_application(principal, found.municipality, found.county):
+    if found is None or not domain.may_see_application(
+        principal, found.municipality, found.county, found.applicant
+    ):
         raise NotFound("no grant application has this id")
     return found
 
@@ -121,9 +123,14 @@ def _visible(principal: Principal, county: str | None) -> ColumnElement[bool]:
         return GrantApplication.county == number
     if principal.is_directorate:
         return true()
+    not_an_employers = or_(
+        GrantApplication.applicant.is_(None),
+        GrantApplication.applicant.not_like(f"{domain.EMPLOYER}%"),
+    )
     return or_(
         GrantApplication.county.in_(principal.counties),
-        GrantApplication.municipality.in_(principal.municipalities),
+        and_(GrantApplication.municipality.in_(principal.municipalities), not_an_employers),
+        GrantApplication.applicant.in_([f"{domain.EMPLOYER}{e}" for e in principal.employers]),
     )
 
 
@@ -141,7 +148,13 @@ async def municipality_applications(
     loaders: Loaders, principal: Principal, *, municipality: str
 ) -> list[GrantApplication]:
     principal.require_municipality(municipality)
-    return await loaders.load(applications_by_municipality, municipality)
+    rows = await loaders.load(applications_by_municipality, municipality)
+    # A state or private employer's applications are its own, not the municipality's.
+    return [
+        row
+        for row in rows
+        if domain.may_see_application(principal, row.municipality, row.county, row.applicant)
+    ]
 
 
 # Batch functions for loaders (shared.queries) -----------------------------------------------------
