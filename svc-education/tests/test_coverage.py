@@ -36,7 +36,9 @@ COVERAGE = """query($n: String!, $y: Int) { municipality(number: $n) { number
                        guidance measures } } }"""
 NATIONAL = """query($y: Int) {
   nationalOverview(year: $y) { year municipalitiesTotal municipalitiesReached
-    counties { county { number } municipalitiesTotal municipalitiesReached }
+    byMeasure { furtherEducation employerGrant learningNetwork supportProgramme guidance }
+    counties { county { number } municipalitiesTotal municipalitiesReached
+               byMeasure { furtherEducation guidance } }
     seatsOffered seatsTaken grantsCommittedNok grantsPaidNok supportProgrammeEmployees
     activeGuidanceEngagements }
   municipalities { number coverage(year: $y) { measures } } }"""
@@ -222,6 +224,15 @@ async def test_the_nation_s_totals_agree_with_the_records_beneath_them(
         "county": {"number": "03"},
         "municipalitiesTotal": 1,
         "municipalitiesReached": 1,
+        "byMeasure": {"furtherEducation": 1, "guidance": 0},
+    }
+    assert by_county["56"]["byMeasure"] == {"furtherEducation": 1, "guidance": 2}
+    assert national["byMeasure"] == {
+        "furtherEducation": 2,
+        "employerGrant": 1,
+        "learningNetwork": 2,
+        "supportProgramme": 1,
+        "guidance": 2,
     }
     assert sum(c["municipalitiesTotal"] for c in national["counties"]) == 357
     assert national["seatsOffered"] == 2 and national["seatsTaken"] == 2
@@ -254,11 +265,12 @@ async def test_a_year_outside_the_programme_is_bad_user_input(gql, year: int) ->
 
 def test_the_overviews_types_hold_no_risk_and_no_person() -> None:
     types = {t.name: t for t in schema._schema.type_map.values() if hasattr(t, "fields")}
-    for name in ("NationalOverview", "CountyCoverage", "Coverage"):
+    for name in ("NationalOverview", "CountyCoverage", "Coverage", "MeasureReach"):
         for field_name, field in types[name].fields.items():
             reachable = str(field.type).strip("[]!")
             assert "risk" not in field_name.lower(), name
-            assert reachable in {"Int", "Boolean", "String", "County", "CountyCoverage"}, (
+            allowed = {"Int", "Boolean", "String", "County", "CountyCoverage", "MeasureReach"}
+            assert reachable in allowed, (
                 name,
                 field_name,
             )

@@ -113,6 +113,7 @@ class CountyReach:
     county: str
     municipalities_total: int
     municipalities_reached: int
+    by_measure: Mapping[Measure, int]  # municipalities that took part in each measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class Overview:
     period: Period
     municipalities_total: int
     municipalities_reached: int
+    by_measure: Mapping[Measure, int]
     counties: list[CountyReach]
     totals: Totals = field(default_factory=Totals)
 
@@ -130,11 +132,19 @@ def overview(found: Reach, counties: Mapping[str, Iterable[str]], totals: Totals
     rows = []
     for county, municipalities in counties.items():
         numbers = set(municipalities)
-        rows.append(CountyReach(county, len(numbers), len(numbers & reached)))
+        rows.append(
+            CountyReach(
+                county,
+                len(numbers),
+                len(numbers & reached),
+                {m: len(numbers & found.by_measure[m]) for m in Measure},
+            )
+        )
     return Overview(
         period=found.period,
         municipalities_total=sum(r.municipalities_total for r in rows),
         municipalities_reached=sum(r.municipalities_reached for r in rows),
+        by_measure={m: sum(r.by_measure[m] for r in rows) for m in Measure},
         counties=rows,
         totals=totals,
     )
