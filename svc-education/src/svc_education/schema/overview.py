@@ -95,11 +95,11 @@ class CountyCoverage:
 
 
 @strawberry.type(
-    description="The programme's coverage in a year (or all years): municipalities reached "
-    "(exactly those whose own coverage shows a measure), per county, and the totals."
+    description="The programme's coverage in a year: municipalities reached (exactly those "
+    "whose own coverage shows a measure that year), per county, and the totals."
 )
 class NationalOverview:
-    year: int | None
+    year: int
     municipalities_total: int
     municipalities_reached: int
     by_measure: MeasureReach
@@ -114,13 +114,13 @@ class NationalOverview:
         description="Participants of the year's service-support cohorts"
     )
     active_guidance_engagements: int = strawberry.field(
-        description="Engagements going on at some time in the year; without a year, now"
+        description="Engagements going on at some time in the year"
     )
 
     @classmethod
     def of(cls, row: OverviewRow) -> NationalOverview:
         return cls(
-            year=row.period.year,
+            year=row.year,
             municipalities_total=row.municipalities_total,
             municipalities_reached=row.municipalities_reached,
             by_measure=MeasureReach.of(row.by_measure),
@@ -138,7 +138,7 @@ class NationalOverview:
 class OverviewQuery:
     @strawberry.field(
         description="The nation's coverage (public): per county and in total, in a year from "
-        "2017 or, without one, over all years."
+        "2017 (this year unless asked)."
     )
     async def national_overview(
         self, info: strawberry.Info, year: int | None = None
