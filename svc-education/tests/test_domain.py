@@ -218,6 +218,8 @@ def test_the_nation_reached_is_exactly_the_municipalities_with_a_measure() -> No
         found, {"56": ["5601", "5614", "5603"], "03": ["0301"], "11": ["1122"]}, coverage.Totals()
     )
     assert (national.municipalities_total, national.municipalities_reached) == (5, 3)
+    assert national.by_measure[coverage.Measure.GUIDANCE] == 2
+    assert national.counties[0].by_measure[coverage.Measure.FURTHER_EDUCATION] == 1
     assert [(c.county, c.municipalities_reached) for c in national.counties] == [
         ("56", 2),
         ("03", 1),

@@ -45,7 +45,6 @@ def upgrade() -> None:
         sa.Column("municipality", sa.String(length=4), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("engagement_id", "municipality"),
     )
 

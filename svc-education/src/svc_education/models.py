@@ -267,4 +267,3 @@ class CoverageEngagement(Base):
     municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)  # as planned while active, else the actual end
-    active: Mapped[bool]

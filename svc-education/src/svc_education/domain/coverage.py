@@ -10,9 +10,10 @@ The rules of the overview (docs/decisions/coverage-projection.md), pure Python:
 - service-support programme: its service joined a cohort of a term in the year;
 - guidance: a guidance engagement covering it overlapped the year (to its actual end).
 
-No year means any year. A record is counted under today's municipality number, so Alta's 2018
-records (number 2012) are Alta's (5601), and the nation's reached count is exactly the number
-of municipalities whose own coverage shows a measure: both come from one `Reach`.
+A municipality's coverage without a year means any year (the nation's overview always has one).
+A record is counted under today's municipality number, so Alta's 2018 records (number 2012) are
+Alta's (5601), and the nation's reached count is exactly the number of municipalities whose own
+coverage shows a measure: both come from one `Reach`.
 """
 
 from __future__ import annotations
@@ -113,13 +114,15 @@ class CountyReach:
     county: str
     municipalities_total: int
     municipalities_reached: int
+    by_measure: Mapping[Measure, int]  # municipalities that took part in each measure
 
 
 @dataclass(frozen=True, slots=True)
 class Overview:
-    period: Period
+    year: int
     municipalities_total: int
     municipalities_reached: int
+    by_measure: Mapping[Measure, int]
     counties: list[CountyReach]
     totals: Totals = field(default_factory=Totals)
 
@@ -130,11 +133,20 @@ def overview(found: Reach, counties: Mapping[str, Iterable[str]], totals: Totals
     rows = []
     for county, municipalities in counties.items():
         numbers = set(municipalities)
-        rows.append(CountyReach(county, len(numbers), len(numbers & reached)))
+        rows.append(
+            CountyReach(
+                county,
+                len(numbers),
+                len(numbers & reached),
+                {m: len(numbers & found.by_measure[m]) for m in Measure},
+            )
+        )
+    assert found.period.year is not None, "the nation's overview is of one year"
     return Overview(
-        period=found.period,
+        year=found.period.year,
         municipalities_total=sum(r.municipalities_total for r in rows),
         municipalities_reached=sum(r.municipalities_reached for r in rows),
+        by_measure={m: sum(r.by_measure[m] for r in rows) for m in Measure},
         counties=rows,
         totals=totals,
     )

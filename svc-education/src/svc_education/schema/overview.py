@@ -5,6 +5,7 @@ Public aggregates: counts and sums only, never a person, a risk assessment or on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -51,10 +52,30 @@ class Coverage:
         )
 
 
+@strawberry.type(description="How many municipalities took part in each of the five measures.")
+class MeasureReach:
+    further_education: int
+    employer_grant: int
+    learning_network: int
+    support_programme: int
+    guidance: int
+
+    @classmethod
+    def of(cls, counts: Mapping[Measure, int]) -> MeasureReach:
+        return cls(
+            further_education=counts[Measure.FURTHER_EDUCATION],
+            employer_grant=counts[Measure.EMPLOYER_GRANT],
+            learning_network=counts[Measure.LEARNING_NETWORK],
+            support_programme=counts[Measure.SUPPORT_PROGRAMME],
+            guidance=counts[Measure.GUIDANCE],
+        )
+
+
 @strawberry.type(description="A county's municipalities and how many took part in a measure.")
 class CountyCoverage:
     municipalities_total: int
     municipalities_reached: int = strawberry.field(description="With at least one measure")
+    by_measure: MeasureReach
     county_number: strawberry.Private[str]
 
     @strawberry.field
@@ -68,18 +89,20 @@ class CountyCoverage:
         return cls(
             municipalities_total=row.municipalities_total,
             municipalities_reached=row.municipalities_reached,
+            by_measure=MeasureReach.of(row.by_measure),
             county_number=row.county,
         )
 
 
 @strawberry.type(
-    description="The programme's coverage in a year (or all years): municipalities reached "
-    "(exactly those whose own coverage shows a measure), per county, and the totals."
+    description="The programme's coverage in a year: municipalities reached (exactly those "
+    "whose own coverage shows a measure that year), per county, and the totals."
 )
 class NationalOverview:
-    year: int | None
+    year: int
     municipalities_total: int
     municipalities_reached: int
+    by_measure: MeasureReach
     counties: list[CountyCoverage]
     seats_offered: int = strawberry.field(description="Further-education seats of the year's terms")
     seats_taken: int
@@ -91,15 +114,16 @@ class NationalOverview:
         description="Participants of the year's service-support cohorts"
     )
     active_guidance_engagements: int = strawberry.field(
-        description="Engagements going on at some time in the year; without a year, now"
+        description="Engagements going on at some time in the year"
     )
 
     @classmethod
     def of(cls, row: OverviewRow) -> NationalOverview:
         return cls(
-            year=row.period.year,
+            year=row.year,
             municipalities_total=row.municipalities_total,
             municipalities_reached=row.municipalities_reached,
+            by_measure=MeasureReach.of(row.by_measure),
             counties=[CountyCoverage.of(c) for c in row.counties],
             seats_offered=row.totals.seats_offered,
             seats_taken=row.totals.seats_taken,
@@ -114,7 +138,7 @@ class NationalOverview:
 class OverviewQuery:
     @strawberry.field(
         description="The nation's coverage (public): per county and in total, in a year from "
-        "2017 or, without one, over all years."
+        "2017 (this year unless asked)."
     )
     async def national_overview(
         self, info: strawberry.Info, year: int | None = None

@@ -117,9 +117,9 @@ async def record_engagement(
     """Every municipality an engagement covers; a closed one ends on its actual last day."""
     match event:
         case EngagementCompleted(completed_on=ended) | EngagementEndedEarly(ended_on=ended):
-            ends_on, active = ended, False
+            ends_on = ended
         case _:
-            ends_on, active = event.ends_on, True
+            ends_on = event.ends_on
     for number in dict.fromkeys(today_number(m) for m in event.municipalities):
         await uow.session.merge(
             CoverageEngagement(
@@ -127,7 +127,6 @@ async def record_engagement(
                 municipality=number,
                 starts_on=event.starts_on,
                 ends_on=ends_on,
-                active=active,
             )
         )
 
@@ -144,8 +143,10 @@ async def municipality_coverage(
 
 
 async def national_overview(runtime: ServiceRuntime, *, year: int | None) -> Overview:
-    """Municipalities reached per county and the nation's totals, in a year or all (public)."""
-    period = rules.parse_period(year, datetime.now(UTC).date())
+    """Municipalities reached per county and the nation's totals in a year, this year unless
+    asked (API.md: the overview always has a year); public."""
+    today = datetime.now(UTC).date()
+    period = rules.parse_period(today.year if year is None else year, today)
     found = await reach(runtime, period)
     counties = {
         c.number: [m.number for m in reference.municipalities(c.number)]
@@ -207,10 +208,7 @@ async def totals(runtime: ServiceRuntime, period: Period) -> Totals:
         .where(*_in_terms(SupportCohort.term, period))
     )
     engagements = select(func.count(func.distinct(CoverageEngagement.engagement_id))).where(
-        # All time: the engagements going on now; a year: those going on at some time in it.
-        CoverageEngagement.active.is_(True)
-        if period.year is None
-        else _overlaps(CoverageEngagement.starts_on, CoverageEngagement.ends_on, period)
+        _overlaps(CoverageEngagement.starts_on, CoverageEngagement.ends_on, period)
     )
     async with runtime.sessions() as session:
         # int(): PostgreSQL's SUM of integers is a numeric, which arrives as a Decimal.
@@ -235,5 +233,5 @@ def _in_year(year: Any, period: Period) -> list[ColumnElement[bool]]:
 
 
 def _overlaps(starts_on: Any, ends_on: Any, period: Period) -> ColumnElement[bool]:
-    """The SQL of Period.overlaps: from `starts_on` to `ends_on` (NULL: still going)."""
+    """Whether from `starts_on` to `ends_on` (NULL: still going) touches the period."""
     return and_(starts_on <= period.last_day, or_(ends_on.is_(None), ends_on >= period.first_day))
