@@ -204,6 +204,12 @@ def as_of(year: int) -> Division:
     return Division(year, counties, municipalities)
 
 
+def record_year(year: int) -> int:
+    """The year whose names a record of `year` shows: its own, or FIRST_YEAR's for an older one
+    (a 2017 cohort shows the names of 2018, the oldest the data holds; few changed between)."""
+    return max(year, FIRST_YEAR)
+
+
 def municipalities_in(number: str, year: int) -> list[Municipality]:
     """The municipalities of `year` that a (current or historical) number's area was part of:
     itself if it was valid then; for a merger all its parts (4647 Sunnfjord in 2018: Gaular,
