@@ -24,6 +24,7 @@ def test_every_municipality_of_a_year_is_in_a_county_of_that_year() -> None:
 
 def test_after_2024_the_division_is_todays() -> None:
     assert reference.as_of(2026).municipalities == reference.as_of(2024).municipalities
+    assert reference.as_of(10**9) is reference.as_of(2024)  # one cached division for all
 
 
 def test_before_2018_is_refused() -> None:

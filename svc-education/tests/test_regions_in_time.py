@@ -86,3 +86,19 @@ async def test_a_2018_cohort_shows_the_names_of_its_time_beside_todays(gql) -> N
         "municipality": {"number": "1108", "name": "Sandnes"},
         "municipalityNameThen": "Forsand",
     }
+
+
+async def test_a_cohort_of_2017_shows_the_names_of_2018_the_oldest_the_data_holds(gql) -> None:
+    cohort = {
+        "county": "20",  # Finnmark, today 56
+        "knowledgeCentre": "RKBU_NORD",
+        "startsOn": "2017-09-04",
+        "endsOn": "2017-12-15",
+    }
+    data, errors = await gql(
+        "mutation($i: SupportCohortInput!) { createSupportCohort(input: $i) { countyNameThen } }",
+        {"i": cohort},
+        DIRECTORATE,
+    )
+    assert errors == []
+    assert data["createSupportCohort"]["countyNameThen"] == "Finnmark - Finnmárku"

@@ -64,12 +64,8 @@ ENROLMENTS = [
         ["2012", "2011", "2021", "2020", "1853", "1832"],
     ),
     ("Vurdering av barnets beste", "nord", ["1837", "1860", "1853"]),
-    ("Barnevernsledelse", "usn", ["0301", "0402", "0425"]),  # Oslo, Kongsvinger, Åsnes
-    (
-        "Relasjonskompetanse og samarbeid med barn og familier",
-        "oslomet",
-        ["0301", "0235", "0239"],  # Oslo, Ullensaker, Hurdal
-    ),
+    ("Barnevernsledelse", "usn", ["0402", "0425"]),  # Kongsvinger, Åsnes
+    ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", ["0235", "0239"]),
     ("Vurdering av barnets beste", "hvl", ["1432", "1216"]),  # Førde, Sveio
 ]
 ENROLMENT_SOURCE = invented(

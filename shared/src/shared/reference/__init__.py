@@ -180,16 +180,28 @@ _Region = TypeVar("_Region", County, Municipality)
 class Division:
     """The counties and municipalities of one year, under that year's numbers and names."""
 
-    year: int
+    year: int  # the year asked for, or the year of the last change before it
     counties: dict[str, County]  # by number, sorted
     municipalities: dict[str, Municipality]  # by number, sorted
 
 
-@cache
 def as_of(year: int) -> Division:
     """The division valid in `year` (FIRST_YEAR or later; from 2024 today's, until a reform)."""
     if year < FIRST_YEAR:
         raise ValueError(f"the reference data starts in {FIRST_YEAR}")
+    # Every later year is the latest change's: a bounded cache, whatever years callers ask for.
+    return _division(min(year, _last_change()))
+
+
+@cache
+def _last_change() -> int:
+    entries = _data().entries.values()
+    starts = [e.first for e in entries] + [e.last + 1 for e in entries if e.last is not None]
+    return max(starts)
+
+
+@cache
+def _division(year: int) -> Division:
     data = _data()
     municipalities = {
         e.number: Municipality(e.number, e.name_in(year), e.number[:2])
@@ -202,6 +214,12 @@ def as_of(year: int) -> Division:
         e.number: County(e.number, e.name) for e in data.county_entries.values() if e.number in used
     }
     return Division(year, counties, municipalities)
+
+
+def record_year(year: int) -> int:
+    """The year whose names a record of `year` shows: its own, or FIRST_YEAR's for an older one
+    (a 2017 cohort shows the names of 2018, the oldest the data holds; few changed between)."""
+    return max(year, FIRST_YEAR)
 
 
 def municipalities_in(number: str, year: int) -> list[Municipality]:

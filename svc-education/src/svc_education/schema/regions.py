@@ -80,7 +80,9 @@ class Municipality(MunicipalityKey):
         'Førde / Naustdal").'
     )
     def name_in(self, year: int) -> str:
-        return municipality_name_in(self.number, year)
+        name = reference.name_in(self.number, parse_reference_year(year))
+        assert name is not None  # every municipality of today has an area in every year
+        return name
 
     @strawberry.field(description="The numbers its area had in a year (Alta in 2018: 2012).")
     def numbers_in(self, year: int) -> list[str]:
@@ -145,10 +147,9 @@ class Municipality(MunicipalityKey):
 
 
 def municipality_name_in(number: str, year: int) -> str:
-    """The name of the time beside today's, for the historical views of this subgraph."""
-    name = reference.name_in(number, parse_reference_year(year))
-    assert name is not None  # every municipality of today has an area in every year
-    return name
+    """The name of the time beside today's, for the historical views of this subgraph (a number
+    a record was posted with; the number itself if the data has no name for it)."""
+    return reference.name_in(number, reference.record_year(year)) or number
 
 
 @strawberry.type

@@ -74,7 +74,8 @@ class SupportCohort(ProvenanceFields):
         description="The county's name in the year of the term (the name of the time)"
     )
     def county_name_then(self) -> str:
-        return reference.county_name_in(self.county_number, self.year) or self.county_number
+        year = reference.record_year(self.year)
+        return reference.county_name_in(self.county_number, year) or self.county_number
 
     @property
     def year(self) -> int:

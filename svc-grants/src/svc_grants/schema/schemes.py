@@ -42,7 +42,8 @@ class GrantScheme(ProvenanceFields):
     )
     def county_name_then(self) -> str | None:
         number = self.county_as_posted or self.county
-        return reference.county_name_in(number, self.year) if number else None
+        year = reference.record_year(self.year)
+        return reference.county_name_in(number, year) if number else None
 
     @classmethod
     def from_row(cls, row: models.GrantScheme) -> GrantScheme:

@@ -184,7 +184,7 @@ class GuidanceEngagement(ProvenanceFields):
         case = await context_of(info).loaders.load(reads.cases_by_id, self.row.case_id)
         assert case is not None  # an engagement's case is never deleted
         number = case.municipality_as_posted or case.municipality
-        return reference.name_in(number, max(self.round, reference.FIRST_YEAR)) or number
+        return reference.name_in(number, reference.record_year(self.round)) or number
 
     @strawberry.field(description="Every municipality it covers, the host first.")
     async def covered_municipalities(self, info: strawberry.Info) -> list[Municipality]:

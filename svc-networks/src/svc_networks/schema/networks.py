@@ -53,7 +53,8 @@ class LearningNetwork(ProvenanceFields):
         'created with (14 in 2018: "Sogn og Fjordane", today part of Vestland)'
     )
     def county_name_then(self) -> str:
-        name = reference.county_name_in(self.county_as_posted, self.established_on.year)
+        year = reference.record_year(self.established_on.year)
+        name = reference.county_name_in(self.county_as_posted, year)
         return name or self.county_as_posted
 
     @strawberry.field(description="Every membership, past ones with leftOn, oldest first.")
