@@ -72,6 +72,15 @@ def test_nok_80_million_for_2018_named_and_every_budget_labelled_invented(
     assert "Vestland" not in names_then
 
 
+def test_nok_80_million_is_2018_s_appropriation_and_holds_every_scheme(
+    demo: Any, gateway: Client
+) -> None:
+    query = "{ appropriation(year: 2018) { amountNok allocatedNok } }"
+    appropriation = data(gateway.call(query))["appropriation"]
+    assert appropriation["amountNok"] == "80000000.00"
+    assert 0 < float(appropriation["allocatedNok"]) <= 80_000_000
+
+
 def test_a_guidance_team_of_11_advisers(demo: Any, gateway: Client) -> None:
     query = "{ guidanceAdvisers { name demo source } }"
     advisers = data(gateway.call(query, role=DIRECTORATE))["guidanceAdvisers"]

@@ -253,6 +253,11 @@ def _enrol(
 
 
 def _schemes(client: DemoClient) -> int:
+    # The year's appropriation is a fact (GRANT_TOTAL); the schemes' budgets fit within it.
+    client.call(
+        'mutation { setAppropriation(year: 2018, amountNok: "80000000.00") { amountNok } }',
+        role="directorate",
+    )
     existing = {
         s["name"] for s in client.call("{ grantSchemes(year: 2018) { name } }")["grantSchemes"]
     }
