@@ -25,6 +25,7 @@ from shared import topology
 
 SERVICES = {entry.name: entry.default_port for entry in topology.SERVICES}
 GATEWAY_PORT = topology.GATEWAY_PORT
+MIGRATE_TIMEOUT_SECONDS = 300
 
 
 @dataclass
@@ -105,7 +106,9 @@ class Platform:
 
     def start(self, timeout: float = 90) -> None:
         services = [p for n, p in self.processes.items() if n != "gateway"]
-        self.migrate(services, timeout)
+        # Four Python processes importing their service at once take long on a busy machine;
+        # the bound only stops a step that hangs.
+        self.migrate(services, max(timeout, MIGRATE_TIMEOUT_SECONDS))
         for process in services:
             process.start()
         for process in services:

@@ -105,8 +105,10 @@ def create_service_app(
 
     async def metrics(request: Request) -> Response:
         # Measured now, from the database and the broker (shared.health says why).
-        with contextlib.suppress(Exception):  # a failed measure must not hide the other metrics
+        try:
             record_outbox(runtime.service, await outbox_status(runtime.engine, runtime.outbox))
+        except Exception as error:  # the other metrics are still worth serving
+            log.warning("outbox not measured", error=repr(error))
         await record_consumer_lag(
             runtime.service, runtime.settings.kafka_bootstrap_servers, runtime.effects
         )
