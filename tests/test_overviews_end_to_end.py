@@ -60,6 +60,12 @@ def awarded(gateway: Client, demo: None) -> str:
         role="municipality:5601",
     )
     application = submitted["data"]["submitGrantApplication"]["id"]
+    # The assessor declares no conflict of interest before deciding (grants' rule).
+    gateway.call(
+        "mutation($id: ID!) { declareGrantImpartiality(id: $id, recuse: false) { id } }",
+        {"id": application},
+        role="directorate",
+    )
     decided = gateway.call(
         """mutation($id: ID!) { decideGrantApplication(id: $id,
              input: { outcome: APPROVE, amountNok: "30000.00", reason: "Innvilget" }) {
