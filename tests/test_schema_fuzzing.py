@@ -8,6 +8,7 @@ server error", every error has `extensions.code`, and BAD_USER_INPUT names the f
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +26,8 @@ from tests.roles import ROLES
 
 pytestmark = pytest.mark.integration
 
-EXAMPLES_PER_ROLE = 25  # a minute or two for all roles on a loaded 2-core machine
+# About a minute for all roles on a loaded 2-core machine; FUZZ_EXAMPLES=500 for a longer hunt.
+EXAMPLES_PER_ROLE = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 # Dates as clients write them, and as they should not.
 DATES = st.one_of(st.dates().map(lambda d: d.isoformat()), st.text(max_size=12)).map(nodes.String)
