@@ -6,7 +6,7 @@ PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: setup run test token bench lint
+.PHONY: setup run test token bench lint contracts
 
 # uv itself comes from PyPI into a private folder; it then builds .venv from uv.lock.
 $(UV):
@@ -35,6 +35,10 @@ test: setup
 bench: setup
 	@bash infra/ensure-postgres.sh
 	@$(PY) -m pytest tests/bench -o python_files='bench_*.py' -s
+
+# Each service's SDL and AsyncAPI document and the supergraph, from the code, into */contract/.
+contracts: setup
+	@$(PY) -m localinfra contracts
 
 token: setup
 	@$(PY) -m shared.token $(ROLE)

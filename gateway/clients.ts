@@ -94,7 +94,7 @@ function onlyPublicRootFields(document: DocumentNode, allowed: Set<string>): boo
 
 /**
  * GraphiQL's (Hive Laboratory's) example operations: one collection per file of `directory`
- * (gateway/operations, one file per role), described by the file's first comment line.
+ * (gateway/operations, one file per role and page), described by the file's first comment line.
  */
 export function exampleCollections(directory: string) {
   const createdAt = "2026-12-01T00:00:00.000Z";

@@ -18,6 +18,7 @@ import {
   useRequestBodyLimit,
   useCallerAuthorization,
   useRequiredClaims,
+  useServiceDocuments,
   useServiceOnFailedCalls,
 } from "./plugins.ts";
 import {
@@ -74,7 +75,7 @@ const persistedDocuments = readPersistedDocuments(
 
 // Anonymous answers of these public root fields are cached (see clients.ts, publicCaching).
 const publicCache = publicCaching(
-  (env.GATEWAY_CACHED_FIELDS ?? "Query.programmes,Query.programme,Query.institutions,Query.institution,Query.offerings,Query.offering,Query.counties,Query.educationTotals")
+  (env.GATEWAY_CACHED_FIELDS ?? "Query.programmes,Query.programme,Query.institutions,Query.institution,Query.offerings,Query.offering,Query.counties,Query.educationTotals,Query.nationalOverview")
     .split(",")
     .map((field) => field.trim())
     .filter(Boolean),
@@ -95,11 +96,13 @@ if (tracing) {
   });
 }
 
+const readSupergraph = () => readFileSync(env.GATEWAY_SUPERGRAPH || "supergraph.graphql", "utf8");
+
 export const gatewayConfig = defineConfig({
   // Read again every pollingInterval, and served when it changed; compose.mjs replaces the
   // file in one rename, so a half-written supergraph is never read. (Hive's own watcher of a
   // supergraph path reads the file on every write event, even a half-written one.)
-  supergraph: () => readFileSync(env.GATEWAY_SUPERGRAPH || "supergraph.graphql", "utf8"),
+  supergraph: readSupergraph,
   pollingInterval: number("GATEWAY_SUPERGRAPH_POLL_MS", 10_000),
   host: env.GATEWAY_HOST || "127.0.0.1",
   port: number("GATEWAY_PORT", 4000),
@@ -179,6 +182,8 @@ export const gatewayConfig = defineConfig({
   },
   plugins: () => [
     useRequestBodyLimit(number("GATEWAY_MAX_BODY_BYTES", 256 * 1024)),
+    // GET /<service>/documents/<id>: a document a service keeps, with the caller's token.
+    useServiceDocuments(readSupergraph),
     useJwtWithCodes({
       signingKeyProviders: [signingKeyProvider()],
       tokenLookupLocations: [bearerToken, bearerTokenOfConnection],
@@ -203,6 +208,7 @@ export const gatewayConfig = defineConfig({
       listSizes: {
         "Query.municipalities": 357,
         "Query.counties": 15,
+        "NationalOverview.counties": 15,
         "County.municipalities": 46, // the largest county, Innlandet
       },
       defaultListSize: number("GATEWAY_DEFAULT_LIST_SIZE", 5),

@@ -341,7 +341,7 @@ function selectionCost(
           ? selectionCost(selection.selectionSet, named, context, limit, fragments)
           : 0;
       const own = isCompositeType(named) ? 1 : 0;
-      const size = limit.listSizes[`${parent.name}.${field.name}`] ?? limit.defaultListSize;
+      const size = listSize(limit, parent.name, field.name);
       total += listFactor(field.type, size, limit.defaultListSize) * (own + below);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const condition = selection.typeCondition
@@ -355,6 +355,18 @@ function selectionCost(
     }
   }
   return total;
+}
+
+/** A connection's page is at most `first` ≤ 100 edges (shared/src/shared/connections.py). */
+const CONNECTION_PAGE = 100;
+
+function listSize(limit: CostLimit, parent: string, field: string): number {
+  const named = limit.listSizes[`${parent}.${field}`];
+  if (named !== undefined) {
+    return named;
+  }
+  const page = parent.endsWith("Connection") && field === "edges";
+  return page ? CONNECTION_PAGE : limit.defaultListSize;
 }
 
 function fragmentCost(
@@ -387,4 +399,58 @@ function listFactor(type: GraphQLOutputType, size: number, innerSize: number): n
       return factor;
     }
   }
+}
+
+/**
+ * Documents a service keeps (a grant's decision letter): `GET /<service>/documents/<id>` is
+ * forwarded, with the caller's Authorization and correlation id only, to that service's
+ * `/documents/<id>`, and its answer returned as it is. The service authorizes the download as
+ * it does the data, so the router adds no rule of its own. Where the service is comes from the
+ * supergraph (its `join__graph` url), read when asked, so a recomposed supergraph is followed.
+ */
+export function useServiceDocuments(supergraph: () => string): GatewayPlugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      const match = /^\/([a-z][a-z0-9-]*)\/documents\/([^/]+)$/.exec(url.pathname);
+      if (!match || request.method !== "GET") {
+        return;
+      }
+      const base = subgraphUrl(supergraph(), match[1]);
+      if (base === undefined) {
+        const message = `no service ${match[1]} keeps documents`;
+        endResponse(
+          Response.json({ errors: [{ message, extensions: { code: "NOT_FOUND" } }] }, { status: 404 }),
+        );
+        return;
+      }
+      const headers = new Headers();
+      for (const name of ["authorization", "x-correlation-id"]) {
+        const value = request.headers.get(name);
+        if (value !== null) {
+          headers.set(name, value);
+        }
+      }
+      const answer = await fetch(new URL(`/documents/${match[2]}`, base), { headers });
+      endResponse(
+        new Response(answer.body, {
+          status: answer.status,
+          headers: {
+            "content-type": answer.headers.get("content-type") ?? "application/octet-stream",
+            ...(answer.headers.has("content-disposition")
+              ? { "content-disposition": answer.headers.get("content-disposition") as string }
+              : {}),
+          },
+        }),
+      );
+    },
+  };
+}
+
+function subgraphUrl(supergraph: string, name: string): string | undefined {
+  for (const graph of supergraph.matchAll(/@join__graph\(\s*name:\s*"([^"]+)"\s*,\s*url:\s*"([^"]+)"/g)) {
+    if (graph[1] === name) {
+      return graph[2];
+    }
+  }
+  return undefined;
 }

@@ -62,6 +62,7 @@ async def guidance(
         port=port,
         database_url=sqlite_url(tmp_path_factory.mktemp("guidance"), "guidance"),
         kafka_bootstrap_servers=kafka_bootstrap,
+        migrate_on_start=True,  # a fresh file; the development setting migrates it
     )
     runtime = SERVICE.runtime(settings)
     server = uvicorn.Server(

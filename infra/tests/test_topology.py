@@ -54,3 +54,20 @@ def test_every_service_url_uses_the_services_port() -> None:
     for url in urls:
         if url["name"] in ports:
             assert int(url["port"]) == ports[url["name"]], url.group(0)
+
+
+@pytest.mark.parametrize("entry", SERVICES, ids=lambda e: e.name)
+def test_each_deployment_migrates_as_its_own_step_before_the_service(entry: ServiceEntry) -> None:
+    migrate = ["python", "-m", entry.module, "migrate"]
+    pod = manifest(entry)["Deployment"]["spec"]["template"]["spec"]
+    [init] = pod["initContainers"]
+    assert init["command"] == migrate
+    database = f"{entry.name.upper()}_DATABASE_URL"
+    assert database in {variable["name"] for variable in init["env"]}
+    compose = yaml.safe_load((INFRA / "docker-compose.yml").read_text())["services"]
+    step = compose[f"migrate-{entry.name}"]
+    assert step["command"] == " ".join(migrate)
+    assert step["environment"][database] == compose[entry.name]["environment"][database]
+    assert compose[entry.name]["depends_on"][f"migrate-{entry.name}"] == {
+        "condition": "service_completed_successfully"
+    }

@@ -55,6 +55,15 @@ def test_bad_tokens_are_unauthenticated(header: str) -> None:
         principal_from_header(header, SETTINGS)
 
 
+def test_a_state_or_private_employer_is_a_role_of_its_own() -> None:
+    token = issue_token(["employer:986128433"], SETTINGS)
+    principal = principal_from_header(f"Bearer {token}", SETTINGS)
+    assert principal.employers == {"986128433"}
+    assert not principal.may_see_municipality("5601")  # an employer reads no municipality
+    with pytest.raises(ValueError):
+        issue_token(["employer:12345"], SETTINGS)  # an organisation number has 9 digits
+
+
 def test_a_governor_office_acts_for_every_county_it_serves() -> None:
     token = issue_token(["governor:troms-finnmark"], SETTINGS)
     principal = principal_from_header(f"Bearer {token}", SETTINGS)

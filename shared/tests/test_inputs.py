@@ -8,6 +8,7 @@ import pytest
 
 from shared.errors import BadUserInput
 from shared.inputs import optional_text, parse_municipality, required_text, text_list
+from shared.provenance import Provenance, parse_provenance
 
 
 def test_text_is_trimmed_and_bounded() -> None:
@@ -70,3 +71,15 @@ def test_a_split_municipality_s_old_number_is_refused_naming_today_s_municipalit
     assert raised.value.field == "rows[0].municipality"
     assert "1806 Narvik" in raised.value.reason
     assert "1875 Hábmer - Hamarøy" in raised.value.reason
+
+
+def test_provenance_of_a_demo_record_must_name_what_is_invented() -> None:
+    assert parse_provenance(False, None) == Provenance()
+    assert parse_provenance(False, "  Strategy 2018–2024: 280 places ") == Provenance(
+        False, "Strategy 2018–2024: 280 places"
+    )
+    assert parse_provenance(True, "Invented") == Provenance(True, "Invented")
+    for source in (None, "  ", "x" * 501):
+        with pytest.raises(BadUserInput) as refused:
+            parse_provenance(True, source)
+        assert refused.value.field == "source"

@@ -56,3 +56,11 @@ def test_a_refused_query_sent_again_is_refused_again_from_the_validation_cache()
 def test_a_query_over_the_token_limit_is_refused_by_the_parser() -> None:
     query = "{ " + " ".join(["__typename"] * 4001) + " }"
     assert any("token" in message.lower() for message in errors_of(query)), errors_of(query)
+
+
+def test_the_national_page_with_every_municipality_s_coverage_is_within_the_bounds() -> None:
+    query = """{ nationalOverview(year: 2018) { municipalitiesReached
+        counties { county { name municipalities { number name coverage(year: 2018) {
+          furtherEducation employerGrant learningNetwork supportProgramme guidance } } } } }
+      municipalities { number name county { name } coverage(year: 2018) { measures } } }"""
+    assert not [e for e in errors_of(query) if "limit" in e], errors_of(query)

@@ -92,3 +92,34 @@ def test_a_variable_the_subgraph_cannot_take_is_bad_user_input_naming_the_field(
     [error] = body["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert "date" in error["message"].lower()
+
+
+def test_work_past_the_request_timeout_is_cancelled_and_answered_unavailable() -> None:
+    import asyncio
+
+    import strawberry
+
+    from shared.settings import load_service_settings
+    from shared.subgraph import SubgraphApp, federation_schema
+    from svc_networks.app import SERVICE
+
+    cancelled: list[bool] = []
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        async def slow(self) -> str:
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                cancelled.append(True)  # where a unit of work would roll back
+                raise
+            return "too late"
+
+    settings = load_service_settings("networks").model_copy(update={"request_timeout_seconds": 0.2})
+    app = SubgraphApp(federation_schema(Query), SERVICE.runtime(settings))
+    answer = TestClient(app).post("/graphql", json={"query": "{ slow }"}).json()
+    assert answer["data"] is None
+    assert answer["errors"][0]["extensions"] == {"code": "UNAVAILABLE"}
+    assert "nothing was changed" in answer["errors"][0]["message"]
+    assert cancelled == [True]

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from shared.errors import Conflict
+from shared.errors import BadUserInput, Conflict
+from svc_education.domain import coverage, progress
 from svc_education.domain.checks import RowRejected, parse_term
 from svc_education.domain.enrolments import (
     CompletionRow,
@@ -19,7 +20,7 @@ from svc_education.domain.enrolments import (
     seat_status,
     withdraw,
 )
-from svc_education.domain.support import add_months, cohort_term
+from svc_education.domain.support import add_months, check_county, cohort_term
 from svc_education.domain.workforce import Education, Figures, Position, count
 
 
@@ -161,3 +162,100 @@ def test_every_120_credits_lift_one_core_task_employee_of_that_municipality() ->
     done = count([(Position.CORE_TASK, Education.MASTER_5, 1)]).with_completions(4, 120)
     assert (done + figures).projected_core_task_master == 2
     assert Figures().master_share is None
+
+
+def test_a_cohort_takes_its_own_county_or_a_marked_neighbour() -> None:
+    check_county("11", "11", across_county_border=False)
+    check_county("11", "46", across_county_border=True)  # Vestland borders Rogaland
+    for municipality_county, across, field in [
+        ("46", False, "municipality"),
+        ("56", True, "municipality"),
+        ("11", True, "acrossCountyBorder"),
+    ]:
+        with pytest.raises(BadUserInput) as refused:
+            check_county("11", municipality_county, across_county_border=across)
+        assert refused.value.field == field
+
+
+# Coverage -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Money:
+    committed_ore: int = 0
+    paid_ore: int = 0
+
+
+def test_a_grant_s_money_follows_grants_rules_to_its_end() -> None:
+    settled, reclaimed, cancelled = Money(), Money(), Money()
+    for grant in (settled, reclaimed, cancelled):
+        coverage.awarded(grant, 1000)
+    coverage.paid(settled, 600)
+    coverage.released(settled, 400)
+    assert settled == Money(600, 600)
+    coverage.paid(reclaimed, 700)
+    coverage.reclaimed(reclaimed, 200)  # the unpaid 300 is released, 200 is owed back
+    assert reclaimed == Money(500, 500)
+    coverage.released(cancelled, 1000)
+    assert cancelled == Money(0, 0)
+
+
+def test_the_nation_reached_is_exactly_the_municipalities_with_a_measure() -> None:
+    period = coverage.parse_period(2018, date(2026, 12, 1))
+    found = coverage.reach(
+        period,
+        {
+            coverage.Measure.FURTHER_EDUCATION: ["5601", "0301"],
+            coverage.Measure.GUIDANCE: ["5601", "5614"],
+        },
+    )
+    assert found.coverage("5601").measures == {
+        coverage.Measure.FURTHER_EDUCATION,
+        coverage.Measure.GUIDANCE,
+    }
+    assert found.coverage("1122").measures == frozenset()
+    national = coverage.overview(
+        found, {"56": ["5601", "5614", "5603"], "03": ["0301"], "11": ["1122"]}, coverage.Totals()
+    )
+    assert (national.municipalities_total, national.municipalities_reached) == (5, 3)
+    assert national.by_measure[coverage.Measure.GUIDANCE] == 2
+    assert national.counties[0].by_measure[coverage.Measure.FURTHER_EDUCATION] == 1
+    assert [(c.county, c.municipalities_reached) for c in national.counties] == [
+        ("56", 2),
+        ("03", 1),
+        ("11", 0),
+    ]
+
+
+def test_a_year_is_from_the_first_cohorts_to_next_year() -> None:
+    today = date(2026, 12, 1)
+    assert coverage.parse_period(None, today).terms is None
+    assert coverage.parse_period(2017, today).terms == ("2017V", "2017H")
+    assert coverage.parse_period(2027, today).year == 2027
+    for bad in (2016, 2028):
+        with pytest.raises(BadUserInput) as error:
+            coverage.parse_period(bad, today)
+        assert error.value.field == "year"
+
+
+def test_the_target_is_the_straight_line_to_the_goal_in_2024() -> None:
+    assert [progress.target(1.0, y) for y in (2017, 2018, 2021, 2024, 2030)] == [
+        0.0,
+        0.1429,
+        0.5714,
+        1.0,
+        1.0,
+    ]
+
+
+def test_progress_counts_each_employee_from_the_year_first_reached() -> None:
+    reached = [progress.Reached("1122", 2018), progress.Reached("1103", 2019)]
+    series = progress.progress(["1122", "1103", "1101"], {"1122": 4, "9999": 50}, reached, [])
+    assert [(y.year, y.support_programme_employees) for y in series[:3]] == [
+        (2018, 1),
+        (2019, 2),
+        (2020, 2),
+    ]
+    # Only the recorded municipality is measured: 1 of its 4; 9999 is not in the area.
+    assert (series[1].workforce, series[1].support_programme_share) == (4, 0.25)
+    assert series[1].further_education_share == 0.0

@@ -413,3 +413,61 @@ async def test_cohort_queries_refuse_bad_filters_and_miss_unknown_ids(gql) -> No
              b: supportCohort(id: "00000000-0000-0000-0000-000000000000") { id } }"""
     )
     assert (errors, data) == ([], {"a": None, "b": None})
+
+
+ACROSS = """mutation($i: CohortJoinInput!) { joinSupportCohort(input: $i) {
+  acrossCountyBorder municipality { number county { number } } municipalityNameThen } }"""
+
+
+async def test_a_neighbouring_countys_service_joins_recorded_across_the_border(
+    gql, cohort: str, outbox_events
+) -> None:
+    # Etne, in Hordaland in 2018 (1211) and in Vestland today, in Rogaland's 2018 cohort.
+    join = join_input(cohort, "1211") | {"acrossCountyBorder": True}
+    data, errors = await gql(ACROSS, {"i": join}, DIRECTORATE)
+    assert errors == []
+    assert data["joinSupportCohort"] == {
+        "acrossCountyBorder": True,
+        "municipality": {"number": "4611", "county": {"number": "46"}},
+        "municipalityNameThen": "Etne",
+    }
+    data, errors = await gql(COHORT, {"id": cohort}, DIRECTORATE)
+    assert errors == []
+    assert data["supportCohort"]["municipalityCount"] == 1
+    assert [e["payload"]["county"] for e in await outbox_events()] == ["11"]
+
+
+async def test_a_neighbouring_countys_service_must_be_marked_across_the_border(
+    gql, row_counts, cohort: str
+) -> None:
+    before = await row_counts()
+    _, errors = await gql(ACROSS, {"i": join_input(cohort, "4612")}, DIRECTORATE)  # Sveio
+    assert error_of(errors) == ("BAD_USER_INPUT", "municipality")
+    assert "acrossCountyBorder" in errors[0]["message"]
+    assert await row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("municipality", "field"),
+    [
+        ("5601", "municipality"),  # Alta: Finnmark does not border Rogaland
+        ("1122", "acrossCountyBorder"),  # Gjesdal is in Rogaland: no border crossed
+    ],
+)
+async def test_across_the_border_only_from_a_neighbouring_county(
+    gql, row_counts, cohort: str, municipality: str, field: str
+) -> None:
+    before = await row_counts()
+    join = join_input(cohort, municipality) | {"acrossCountyBorder": True}
+    _, errors = await gql(ACROSS, {"i": join}, DIRECTORATE)
+    assert error_of(errors) == ("BAD_USER_INPUT", field)
+    assert await row_counts() == before
+
+
+async def test_joining_again_across_the_border_changes_nothing(gql, cohort: str) -> None:
+    join = join_input(cohort, "1216") | {"acrossCountyBorder": True}  # Sveio, 2018's number
+    first, _ = await gql(ACROSS, {"i": join}, DIRECTORATE)
+    again, errors = await gql(ACROSS, {"i": join}, DIRECTORATE)
+    assert errors == []
+    assert again == first
+    assert first["joinSupportCohort"]["municipalityNameThen"] == "Sveio"

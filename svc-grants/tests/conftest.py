@@ -43,6 +43,8 @@ class Grants(SubgraphDriver):
       submitGrantApplication(input: $input) {{ {APPLICATION} }} }}"""
     DECIDE = f"""mutation($id: ID!, $input: GrantDecisionInput!) {{
       decideGrantApplication(id: $id, input: $input) {{ {APPLICATION} }} }}"""
+    DECLARE = """mutation($id: ID!, $recuse: Boolean!, $reason: String) {
+      declareGrantImpartiality(id: $id, recuse: $recuse, reason: $reason) { id status } }"""
     START = f"mutation($id: ID!) {{ startGrantAssessment(id: $id) {{ {APPLICATION} }} }}"
     PAY = f"""mutation($id: ID!, $amount: String!) {{
       recordGrantPayment(id: $id, amountNok: $amount) {{ {APPLICATION} }} }}"""
@@ -50,6 +52,12 @@ class Grants(SubgraphDriver):
     RECLAIM = f"""mutation($id: ID!, $amount: String!, $reason: String!) {{
       reclaimGrant(id: $id, amountNok: $amount, reason: $reason) {{ {APPLICATION} }} }}"""
     ONE = f"query($id: ID!) {{ grantApplication(id: $id) {{ {APPLICATION} }} }}"
+    REPORT = "id kind dueOn status submittedOn"
+    SUBMIT_REPORT = f"""mutation($input: GrantReportInput!) {{
+      submitGrantReport(input: $input) {{ {REPORT} }} }}"""
+    DECIDE_REPORT = f"""mutation($id: ID!, $approve: Boolean!, $reason: String!) {{
+      decideGrantReport(id: $id, approve: $approve, reason: $reason) {{ {REPORT} }} }}"""
+    REPORTS = f"query($id: ID!) {{ grantApplication(id: $id) {{ reports {{ {REPORT} }} }} }}"
     CREATE_SCHEME = """mutation($input: GrantSchemeInput!) { createGrantScheme(input: $input) {
       id county budgetNok committedNok paidNok availableNok capPerEnrolmentNok } }"""
 
@@ -161,9 +169,44 @@ class Grants(SubgraphDriver):
     async def decide(
         self, application_id: str, outcome: str = "APPROVE", roles: list[str] | None = None, **kw
     ) -> dict[str, Any]:
+        await self.declare(application_id, roles)
         decision = {"outcome": outcome, "reason": "within the guidelines", **kw}
         data = await self.call(self.DECIDE, {"id": application_id, "input": decision}, roles)
         return data["decideGrantApplication"]
+
+    async def declare(
+        self, application_id: str, roles: list[str] | None, recuse: bool = False, **kw: Any
+    ) -> None:
+        """The assessor declares no conflict of interest (or recuses) before deciding."""
+        variables = {"id": application_id, "recuse": recuse, **kw}
+        await self.call(self.DECLARE, variables, roles)
+
+    async def reports(self, application_id: str) -> dict[str, dict[str, Any]]:
+        """The application's reports by kind."""
+        data = await self.call(self.REPORTS, {"id": application_id}, DIRECTORATE)
+        return {r["kind"]: r for r in data["grantApplication"]["reports"]}
+
+    async def submit_report(
+        self, application_id: str, kind: str = "FINAL", roles: list[str] | None = None
+    ) -> dict[str, Any]:
+        report = {"applicationId": application_id, "kind": kind, "text": "Gjennomført etter planen"}
+        variables = {"input": report | {"spentNok": "1000"}}
+        data = await self.call(self.SUBMIT_REPORT, variables, roles or [f"municipality:{ALTA}"])
+        return data["submitGrantReport"]
+
+    async def final_report_approved(
+        self, application_id: str, holder: list[str] | None = None, roles: list[str] | None = None
+    ) -> None:
+        """The final report handed in and approved: the final payment may follow."""
+        await self.submit_report(application_id, "FINAL", holder)
+        await self.final_report_approved_after_submission(application_id, roles)
+
+    async def final_report_approved_after_submission(
+        self, application_id: str, roles: list[str] | None = None
+    ) -> None:
+        report = (await self.reports(application_id))["FINAL"]
+        variables = {"id": report["id"], "approve": True, "reason": "Godkjent"}
+        await self.call(self.DECIDE_REPORT, variables, roles or DIRECTORATE)
 
     async def one(self, application_id: str) -> dict[str, Any]:
         return (await self.call(self.ONE, {"id": application_id}, DIRECTORATE))["grantApplication"]

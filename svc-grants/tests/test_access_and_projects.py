@@ -137,6 +137,9 @@ async def test_the_county_governor_decides_its_own_countys_project_funds_only(gr
     assert decided["status"] == "APPROVED"
     assert decided["history"][-1]["role"] == f"county:{ROGALAND}"
     # Project funds are settled once paid: there is no course to complete.
+    await grants.final_report_approved(
+        app["id"], [f"municipality:{STAVANGER}"], [f"county:{ROGALAND}"]
+    )
     await grants.call(grants.PAY, {"id": app["id"], "amount": "200000"}, [f"county:{ROGALAND}"])
     settled = await grants.call(grants.SETTLE, {"id": app["id"]}, [f"county:{ROGALAND}"])
     assert settled["settleGrantApplication"]["status"] == "SETTLED"

@@ -63,6 +63,7 @@ async def test_an_employer_grant_from_submission_to_settlement(grants) -> None:
     assert [(h["from"], h["to"], h["role"], h["amountNok"]) for h in settled["history"]] == [
         ("DRAFT", "SUBMITTED", f"municipality:{ALTA}", "50000.00"),
         ("SUBMITTED", "UNDER_ASSESSMENT", "directorate", None),
+        ("UNDER_ASSESSMENT", "UNDER_ASSESSMENT", "directorate", None),  # no conflict declared
         ("UNDER_ASSESSMENT", "APPROVED", "directorate", "40000.00"),
         ("APPROVED", "PAID", "directorate", "10000.00"),
         ("PAID", "PAID", "directorate", "20000.00"),
@@ -82,6 +83,7 @@ async def test_an_approval_that_does_not_fit_is_a_conflict_and_changes_nothing(g
     first = await grants.submit(scheme_id, "60000", enrolmentId=await grants.enrolment())
     second = await grants.submit(scheme_id, "60000", enrolmentId=await grants.enrolment())
     await grants.decide(first["id"], roles=DIRECTORATE)
+    await grants.declare(second["id"], DIRECTORATE)
     before, events = await grants.one(second["id"]), await grants.outbox_types()
     refused = await grants.error(
         grants.DECIDE,
@@ -91,7 +93,7 @@ async def test_an_approval_that_does_not_fit_is_a_conflict_and_changes_nothing(g
     assert refused["code"] == "CONFLICT"
     after = await grants.one(second["id"])
     assert after == before
-    assert (after["status"], len(after["history"])) == ("SUBMITTED", 1)
+    assert (after["status"], len(after["history"])) == ("SUBMITTED", 2)  # and the declaration
     assert after["scheme"]["committedNok"] == "60000.00"
     assert await grants.outbox_types() == events
     # What is left still fits: the budget is used exactly, never more.
@@ -108,6 +110,8 @@ async def test_concurrent_approvals_on_sqlite_never_over_commit(grants) -> None:
         (await grants.submit(scheme_id, "50000", enrolmentId=await grants.enrolment()))["id"]
         for _ in range(12)
     ]
+    for application_id in ids:
+        await grants.declare(application_id, DIRECTORATE)
     variables = [{"id": i, "input": {"outcome": "APPROVE", "reason": "ok"}} for i in ids]
     results = await asyncio.gather(
         *[grants.error_or_data(grants.DECIDE, v, DIRECTORATE) for v in variables]
@@ -122,6 +126,7 @@ async def test_payments_never_exceed_the_approved_amount(grants) -> None:
     app = await approved(grants, amount="50000")
     too_much = await grants.error(grants.PAY, {"id": app["id"], "amount": "50000.01"}, DIRECTORATE)
     assert (too_much["code"], too_much["field"]) == ("BAD_USER_INPUT", "amountNok")
+    await grants.final_report_approved(app["id"])
     await grants.call(grants.PAY, {"id": app["id"], "amount": "50000"}, DIRECTORATE)
     more = await grants.error(grants.PAY, {"id": app["id"], "amount": "0.01"}, DIRECTORATE)
     assert more["field"] == "amountNok"
@@ -131,6 +136,7 @@ async def test_payments_never_exceed_the_approved_amount(grants) -> None:
 
 async def test_a_partial_reclaim_returns_the_money_to_the_budget(grants) -> None:
     app = await approved(grants, amount="50000")
+    await grants.final_report_approved(app["id"])
     await grants.call(grants.PAY, {"id": app["id"], "amount": "50000"}, DIRECTORATE)
     reclaim = {"id": app["id"], "amount": "20000", "reason": "costs not documented"}
     reclaimed = (await grants.call(grants.RECLAIM, reclaim, DIRECTORATE))["reclaimGrant"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from shared.testing import enrolment_registered, event_bytes, execute, migrated_
 from svc_grants.app import SERVICE
 from svc_grants.models import GrantApplication, GrantApplicationTransition, GrantScheme
 from svc_grants.schema import schema
+from svc_grants.service.aftercare import mark_overdue_reports
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +80,15 @@ async def submitted_applications(runtime: ServiceRuntime) -> tuple[str, list[str
 
 
 async def approve(runtime: ServiceRuntime, application_id: str) -> str:
-    """The outcome of one approval: APPROVED, or the error code."""
+    """The outcome of one approval (after declaring no conflict of interest): APPROVED, or the
+    error code."""
+    _, errors = await call(
+        runtime,
+        "mutation($id: ID!) { declareGrantImpartiality(id: $id, recuse: false) { id } }",
+        {"id": application_id},
+        DIRECTORATE,
+    )
+    assert errors == []
     data, errors = await call(
         runtime,
         "mutation($id: ID!, $d: GrantDecisionInput!) { decideGrantApplication(id: $id, input: $d)"
@@ -120,6 +130,35 @@ async def test_concurrent_approvals_on_two_replicas_commit_exactly_what_fits(
             )
         assert scheme.committed_ore == FITTING * AMOUNT_ORE == scheme.budget_ore
         assert approved == decisions == awarded == FITTING
+    finally:
+        for replica in replicas:
+            await replica.engine.dispose()
+
+
+async def test_the_scheduler_on_two_replicas_marks_each_overdue_report_once(
+    new_database: Callable[[str], str],
+) -> None:
+    """Every replica runs the scheduler: the rows are locked, so each report falls overdue (and
+    its event is emitted) once."""
+    url = new_database("grants")
+    replicas = [await migrated_runtime(SERVICE, url) for _ in range(2)]
+    try:
+        _, ids = await submitted_applications(replicas[0])
+        outcomes = [await approve(replicas[0], application_id) for application_id in ids]
+        assert outcomes.count("APPROVED") == FITTING
+        later = date.today() + timedelta(days=400)  # past both reports' due dates
+        changed = await asyncio.gather(
+            *[mark_overdue_reports(replicas[i % 2], today=later) for i in range(4)]
+        )
+        assert sum(changed) == 2 * FITTING
+        async with replicas[1].sessions() as session:
+            outbox = replicas[1].outbox
+            overdue = await session.scalar(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.type == "GrantReportOverdue")
+            )
+        assert overdue == 2 * FITTING
     finally:
         for replica in replicas:
             await replica.engine.dispose()

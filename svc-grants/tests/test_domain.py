@@ -8,7 +8,7 @@ import pytest
 
 from shared.auth import Principal
 from shared.errors import BadUserInput, Conflict, Forbidden
-from svc_grants.domain import (
+from svc_grants.domain.applications import (
     DEFAULT_CAP_PER_ENROLMENT_ORE,
     Action,
     ApplicationStatus,
@@ -18,14 +18,19 @@ from svc_grants.domain import (
     Project,
     SchemeKind,
     administrator_role,
+    applicant_role,
     approve,
     cancel,
     check_enrolment,
+    check_impartial,
     check_project,
     check_target,
+    declare,
     eligibility_for,
     enrolment_withdrawn,
+    may_see_application,
     next_status,
+    parse_employer,
     pay,
     priority,
     reclaim,
@@ -434,3 +439,41 @@ def test_a_governor_office_decides_project_funds_of_the_counties_it_serves() -> 
     assert administrator_role(_as("governor:rogaland"), project, "11") == "governor:rogaland"
     with pytest.raises(Forbidden, match="county 11"):
         administrator_role(_as("governor:troms-finnmark"), project, "11")
+
+
+def test_an_employer_holds_its_own_applications_and_a_municipality_its_own() -> None:
+    employer = Principal(subject="x", roles=frozenset({"employer:986128433"}))
+    alta = Principal(subject="x", roles=frozenset({"municipality:5601"}))
+    governor = Principal(subject="x", roles=frozenset({"county:56"}))
+    applicant = "employer:986128433"
+    assert applicant_role(employer, "5601", applicant) == applicant
+    assert applicant_role(alta, "5601", None) == "municipality:5601"
+    assert applicant_role(alta, "5601", "network:n") == "municipality:5601"
+    with pytest.raises(Forbidden):
+        applicant_role(alta, "5601", applicant)
+    with pytest.raises(Forbidden):
+        applicant_role(employer, "5601", None)
+    assert may_see_application(employer, "5601", "56", applicant)
+    assert not may_see_application(alta, "5601", "56", applicant)
+    assert may_see_application(governor, "5601", "56", applicant)
+    assert not may_see_application(employer, "5601", "56", None)
+    assert parse_employer(" 986 128 433") == "986128433"
+    for malformed in ("98612843x", "٩٨٦١٢٨٤٣٣"):  # Arabic-Indic digits are not ASCII
+        with pytest.raises(BadUserInput):
+            parse_employer(malformed)
+
+
+def test_an_assessor_declares_before_deciding_and_a_recusal_stands() -> None:
+    with pytest.raises(Conflict):
+        check_impartial(None)
+    with pytest.raises(Forbidden):
+        check_impartial(True)
+    check_impartial(False)
+    assert declare(None, S.SUBMITTED, recuse=False, reason=None) is None
+    assert declare(False, S.UNDER_ASSESSMENT, recuse=True, reason=" inhabil ") == "inhabil"
+    with pytest.raises(BadUserInput):
+        declare(None, S.SUBMITTED, recuse=True, reason=None)
+    with pytest.raises(Conflict):
+        declare(True, S.SUBMITTED, recuse=False, reason=None)
+    with pytest.raises(Conflict):
+        declare(None, S.APPROVED, recuse=False, reason=None)

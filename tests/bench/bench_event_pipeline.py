@@ -98,7 +98,7 @@ async def platform(
         ports={name: free_port() for name in [*SERVICES, "gateway"]},
         # A batch of 1,000 can take seconds on a loaded machine: the router's default 10 s
         # subgraph timeout would turn queueing into failures and hide the throughput.
-        extra_env={"GATEWAY_SUBGRAPH_TIMEOUT_MS": "60000"},
+        extra_env={"GATEWAY_SUBGRAPH_TIMEOUT_MS": "60000", "REQUEST_TIMEOUT_SECONDS": "55"},
     )
     await asyncio.to_thread(running.start)
     bench = Platform(backend, running, urls)
@@ -467,6 +467,7 @@ async def backlog_replay(platform: Platform, postgres: Any) -> None:
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "GRANTS_PORT": str(port),
             "GRANTS_DATABASE_URL": url,
+            "MIGRATE_ON_START": "true",  # the replay's clock includes creating the tables
         }
         grants = Process(
             "grants-replay", [sys.executable, "-m", "svc_grants"], port, env, folder / "replay.log"

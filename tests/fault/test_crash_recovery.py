@@ -45,7 +45,7 @@ def platform(private_kafka: Any, postgres: Any, tmp_path: Path) -> Iterator[Any]
         database_urls={n: postgres.create_database(f"fault_{n}_{run}") for n in SERVICES},
         log_dir=tmp_path / "logs",
         ports={name: free_port() for name in [*SERVICES, "gateway"]},
-        extra_env={"GATEWAY_SUBGRAPH_TIMEOUT_MS": "60000"},
+        extra_env={"GATEWAY_SUBGRAPH_TIMEOUT_MS": "60000", "REQUEST_TIMEOUT_SECONDS": "55"},
     )
     running.start()
     try:

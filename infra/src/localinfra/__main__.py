@@ -7,6 +7,8 @@ kafka stop        stops a broker `kafka start` left running (its pid file in --d
 postgres start    a throwaway cluster until Ctrl-C; --port (a free one), --database NAME
                   (created, repeatable)
 platform          Kafka, the services and the gateway (see localinfra.run)
+contracts         regenerates the committed contracts (`make contracts`); --check only
+                  compares, failing on drift or a breaking change (localinfra.contracts)
 gateway           composes the supergraph from the running services (`<SERVICE>_URL`), then
                   runs the router on it (deployments: Procfile, docker-compose, Kubernetes);
                   --supergraph (.data/supergraph.graphql)
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     postgres.add_argument("--port", type=int, help="default: a free port")
     postgres.add_argument("--database", action="append", default=[], help="create it (repeatable)")
     commands.add_parser("platform")
+    contracts = commands.add_parser("contracts")
+    contracts.add_argument("--check", action="store_true")
     gateway = commands.add_parser("gateway")
     gateway.add_argument("--supergraph", type=Path, default=SUPERGRAPH)
     args = parser.parse_args(argv)
@@ -51,6 +55,10 @@ def main(argv: list[str] | None = None) -> None:
         _kafka(args.action, args.port, args.data_dir)
     elif args.command == "postgres":
         _postgres(args.port, args.database)
+    elif args.command == "contracts":
+        from localinfra.contracts import run  # imports the services
+
+        sys.exit(run(check=args.check))
     elif args.command == "gateway":
         from localinfra.platform import run_router
 

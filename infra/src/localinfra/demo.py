@@ -1,12 +1,21 @@
-"""Demo data from the seeds, loaded through the gateway's public API as real clients would.
+"""Demo data, loaded through the gateway's public API as real clients would.
 
-Autumn 2018: about 280 study places in the six programmes at partner institutions, enrolments
-from municipalities named in the strategy documents (Alta posted under its 2018 number 2012),
-the 2018 grant schemes within the NOK 80 million competence grant, and the service-support
-programme's Rogaland 2018 cohort with the municipalities the county governor named (their
-head counts are demo figures; Etne and Sveio, in Hordaland then, are left out because a
-cohort is run per county). Safe to repeat: enrolments and cohort joins are idempotent, and
-existing offerings, schemes and cohorts are reused.
+Two kinds, told apart in what the API returns (`demo` and `source` on every record written;
+localinfra.demo_sources, docs/decisions/demo-data-provenance.md):
+
+- Facts from the source documents, each record naming the document and the figure: the
+  service-support programme's totals (166 employees in 39 municipalities in 2017, about 400 in
+  2018), about 280 study places from autumn 2018, Rogaland's 2018 cohort of the municipalities
+  the county governor named (Etne and Sveio, in Hordaland then, across the county border), the
+  learning network of 12 in Rogaland, the guidance team of 11 and the 13 municipalities of its
+  2018 round (demo_networks, demo_guidance).
+- Invented figures, labelled `demo: true`: how the study places are split, who enrolled, the
+  cohort's dates and head counts, every budget (the documents give NOK 80 million for 2018 in
+  all, no scheme budgets), names, dates and texts.
+
+Records of 2018 are posted under the numbers of 2018 (Alta 2012, Førde 1432, Hordaland 12), so
+the API shows the name of the time beside today's. Safe to repeat: enrolments and cohort joins
+are idempotent, and existing offerings, schemes and cohorts are reused.
 """
 
 from __future__ import annotations
@@ -17,11 +26,23 @@ import httpx
 
 from localinfra.demo_guidance import load_guidance_demo
 from localinfra.demo_networks import load_network_demo
+from localinfra.demo_sources import (
+    NIFU_NEWS,
+    PRESS_RELEASE,
+    ROGALAND_NEWS,
+    STRATEGY,
+    Provenance,
+    county_name_2018,
+    fact,
+    invented,
+    partly,
+)
 from shared.auth import issue_token
 from shared.settings import AuthSettings
 
 TERM = "2018H"
-# (programme name, institution id, seats): 280 seats in all.
+# (programme name, institution id, seats): 280 seats in all, as the strategy says; the split
+# between institutions is invented.
 OFFERINGS = [
     ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", 50),
     ("Relasjonskompetanse og samarbeid med barn og familier", "uit", 30),
@@ -32,7 +53,9 @@ OFFERINGS = [
     ("Barnevernsfaglig veiledning", "vid", 30),
     ("Barnevern i et minoritetsperspektiv", "uit", 30),
 ]
-# Employing municipalities (historical numbers where the documents used them).
+STUDY_PLACES = "about 280 study places in further education from autumn 2018"
+# Who enrolled is invented; the municipalities are ones the documents name (the Rogaland
+# cohort, the guidance round of 2018), under their numbers of 2018.
 ENROLMENTS = [
     ("Juss i barnevernet", "uis", ["1122", "1114", "1133", "1134", "1146", "1160"]),
     (
@@ -41,47 +64,49 @@ ENROLMENTS = [
         ["2012", "2011", "2021", "2020", "1853", "1832"],
     ),
     ("Vurdering av barnets beste", "nord", ["1837", "1860", "1853"]),
-    ("Barnevernsledelse", "usn", ["0301", "3401", "3419"]),
-    ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", ["0301", "3033", "3036"]),
-    ("Vurdering av barnets beste", "hvl", ["1432", "4647"]),
+    ("Barnevernsledelse", "usn", ["0402", "0425"]),  # Kongsvinger, Åsnes
+    ("Relasjonskompetanse og samarbeid med barn og familier", "oslomet", ["0235", "0239"]),
+    ("Vurdering av barnets beste", "hvl", ["1432", "1216"]),  # Førde, Sveio
 ]
-SCHEMES: list[dict[str, str | int]] = [
-    {
-        "name": "Tilskudd til arbeidsgivere med ansatte i videreutdanning",
+ENROLMENT_SOURCE = invented(
+    "each enrolment and its employee; the municipality is one the source documents name"
+)
+GRANT_TOTAL = "the government granted NOK 80 million to competence measures in 2018"
+# Development-project funds of 2018 for counties of 2018 where the demo has networks.
+PROJECT_COUNTIES_2018 = ["02", "04", "11", "12", "14", "18", "20", "50"]
+PROJECT_FUNDS = "Stimuleringsmidler til utviklingsprosjekter 2018"
+
+
+def _schemes_2018() -> list[dict[str, Any]]:
+    employer: dict[str, Any] = {
+        "name": "Tilskudd til arbeidsgivere med ansatte i videreutdanning 2018",
         "year": 2018,
         "kind": "EMPLOYER_FURTHER_EDUCATION",
         "budgetNok": "25000000.00",
-    },
-    *[
+        **partly(PRESS_RELEASE, GRANT_TOTAL, "this scheme's budget"),
+    }
+    projects = [
         {
-            "name": f"Stimuleringsmidler til utviklingsprosjekter – fylke {county}",
+            "name": f"{PROJECT_FUNDS} – {county_name_2018(county)}",
             "year": 2018,
             "kind": "DEVELOPMENT_PROJECT",
             "budgetNok": "1000000.00",
             "county": county,
+            **partly(
+                STRATEGY,
+                "stimulation funds for development projects of the learning networks; "
+                f"{PRESS_RELEASE}: {GRANT_TOTAL}",
+                "this scheme's budget",
+            ),
         }
-        for county in (
-            "03",
-            "11",
-            "15",
-            "18",
-            "31",
-            "32",
-            "33",
-            "34",
-            "39",
-            "40",
-            "42",
-            "46",
-            "50",
-            "55",
-            "56",
-        )
-    ],
-]
+        for county in PROJECT_COUNTIES_2018
+    ]
+    return [employer, *projects]
 
 
-# Rogaland 2018 (Fylkesmannen i Rogaland): Forsand is 1129 from then, Sandnes today.
+# Rogaland 2018 (the county governor's list), under the numbers of 2018: Gjesdal, Bjerkreim,
+# Forsand, Hjelmeland, Sauda and Suldal (Indre Ryfylke), Tysvær, Vindafjord, and Etne and Sveio
+# of Hordaland across the county border. Head counts are invented.
 ROGALAND_2018 = {
     "1122": 9,
     "1114": 5,
@@ -91,13 +116,43 @@ ROGALAND_2018 = {
     "1134": 6,
     "1146": 10,
     "1160": 8,
+    "1211": 6,
+    "1216": 7,
 }
+ACROSS_THE_BORDER = {"1211", "1216"}
+ROGALAND_LIST = (
+    "in Rogaland in 2018: Gjesdal, Bjerkreim, Forsand, Hjelmeland and Indre Ryfylke (Sauda and "
+    "Suldal), Tysvær, Vindafjord/Etne and Sveio"
+)
 COHORT = {
     "county": "11",
     "knowledgeCentre": "RKBU_VEST",
     "startsOn": "2018-09-03",
     "endsOn": "2018-12-14",
+    **partly(ROGALAND_NEWS, ROGALAND_LIST, "the dates and the knowledge centre"),
 }
+PARTICIPATION = partly(ROGALAND_NEWS, ROGALAND_LIST, "the service's head count and participants")
+# The programme's totals as reported: 2017 is known only so.
+SUPPORT_YEARS: list[dict[str, Any]] = [
+    {
+        "year": 2017,
+        "employees": 166,
+        "municipalities": 39,
+        "counties": 5,
+        "approximate": False,
+        **fact(
+            NIFU_NEWS,
+            "«166 ansatte i 39 kommuner i 2017»; "
+            f"{STRATEGY}: about 40 municipalities from five counties from autumn 2017",
+        ),
+    },
+    {
+        "year": 2018,
+        "employees": 400,
+        "approximate": True,
+        **fact(NIFU_NEWS, "«I 2018 deltar omlag 400 barnevernsledere og ansatte i programmet»"),
+    },
+]
 
 
 class DemoClient:
@@ -124,12 +179,14 @@ def load_demo_data(gateway_url: str, settings: AuthSettings | None = None) -> di
     enrolled = sum(_enrol(client, offerings, *row) for row in ENROLMENTS)
     schemes = _schemes(client)
     joined = _support_cohort(client)
+    years = _support_years(client)
     load_network_demo(client)
     return {
         "offerings": len(offerings),
         "enrolments": enrolled,
         "grantSchemes": schemes,
         "supportProgrammeMunicipalities": joined,
+        "supportProgrammeYears": years,
         **load_guidance_demo(client),
     }
 
@@ -149,13 +206,21 @@ def _offerings(client: DemoClient) -> dict[tuple[str, str], str]:
     }
     for name, institution, seats in OFFERINGS:
         if (name, institution) not in existing:
+            offering = {"programmeId": ids[name], "term": TERM, "seats": seats}
             created = client.call(
                 "mutation($i: OfferingInput!) { createOffering(input: $i) { id } }",
-                {"i": {"programmeId": ids[name], "term": TERM, "seats": seats}},
+                {"i": offering | _offering_source(name, institution, seats)},
                 role=f"institution:{institution}",
             )
             existing[(name, institution)] = created["createOffering"]["id"]
     return existing
+
+
+def _offering_source(name: str, institution: str, seats: int) -> Provenance:
+    figure = STUDY_PLACES
+    if (name, institution) == ("Juss i barnevernet", "uis"):
+        figure += f"; {ROGALAND_NEWS}: Juss i barnevernet at the University of Stavanger"
+    return partly(STRATEGY, figure, f"how they are split: these {seats} seats")
 
 
 def _enrol(
@@ -172,6 +237,7 @@ def _enrol(
             "employeeRef": f"{institution}-emp-{number}-{i}",
             "externalRef": f"{institution}-{TERM}-{number}-{i}",
             "role": "leader" if i == 0 else "caseworker",
+            **ENROLMENT_SOURCE,
         }
         for number in municipalities
         for i in range(2)
@@ -187,17 +253,23 @@ def _enrol(
 
 
 def _schemes(client: DemoClient) -> int:
+    # The year's appropriation is a fact (GRANT_TOTAL); the schemes' budgets fit within it.
+    client.call(
+        'mutation { setAppropriation(year: 2018, amountNok: "80000000.00") { amountNok } }',
+        role="directorate",
+    )
     existing = {
         s["name"] for s in client.call("{ grantSchemes(year: 2018) { name } }")["grantSchemes"]
     }
-    for scheme in SCHEMES:
+    schemes = _schemes_2018()
+    for scheme in schemes:
         if scheme["name"] not in existing:
             client.call(
                 "mutation($i: GrantSchemeInput!) { createGrantScheme(input: $i) { id } }",
                 {"i": scheme},
                 role="directorate",
             )
-    return len(SCHEMES)
+    return len(schemes)
 
 
 def _support_cohort(client: DemoClient) -> int:
@@ -226,8 +298,27 @@ def _support_cohort(client: DemoClient) -> int:
                     "municipality": number,
                     "headCount": head_count,
                     "participants": participants,
+                    "acrossCountyBorder": number in ACROSS_THE_BORDER,
+                    **PARTICIPATION,
                 }
             },
             role="directorate",
         )
     return len(ROGALAND_2018)
+
+
+def _support_years(client: DemoClient) -> int:
+    recorded = {
+        y["year"]
+        for y in client.call("{ supportProgrammeYears { year } }")["supportProgrammeYears"]
+    }
+    for year in SUPPORT_YEARS:
+        if year["year"] in recorded:
+            continue
+        client.call(
+            "mutation($i: SupportProgrammeYearInput!) { recordSupportProgrammeYear(input: $i) {"
+            " year } }",
+            {"i": year},
+            role="directorate",
+        )
+    return len(SUPPORT_YEARS)

@@ -1,17 +1,20 @@
-"""Guidance demo data, loaded through the gateway's public API as real clients would.
+"""Guidance demo data, loaded through the gateway's public API as real clients would; every
+record says what is sourced and what is invented (localinfra.demo_sources).
 
-Seed facts: the directorate's team of 11 advisers for 2018–2020, and the 2018 round's 13
-municipalities (here under today's numbers: Førde, with Gaular, is Sunnfjord 4647 since 2020),
-Åsnes as host of the Solør child-welfare service. Invented for the demo, and labelled so: the
-advisers' names, backgrounds, regions and capacities; which advisers worked where; the Solør
-service's other participants (Våler and Grue); the dates, hours and texts; and the whole 2019
-round of requests. Safe to repeat: what exists is found and reused, nothing is made twice.
+Source (Bufdir's press release of 6 June 2018): the directorate's team of 11 advisers for
+2018–2020, and the 2018 round's 13 municipalities, here opened under their numbers of 2018
+(Alta 2012, Førde 1432 with its Førde/Gaular service, Kongsvinger 0402, Åsnes 0425 hosting the
+Solør service, Hurdal 0239, Ullensaker 0235). Invented, and labelled so: the advisers' names,
+backgrounds, regions and capacities; which advisers worked where; the Solør service's other
+participants (Våler and Grue); the dates, hours and texts; and the whole 2019 round (the source
+says only that a new round follows each year).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from localinfra.demo_sources import PRESS_RELEASE, Provenance, invented, partly
 from shared import reference
 from shared.reference import governors
 
@@ -20,6 +23,19 @@ if TYPE_CHECKING:
 
 DIRECTORATE = "directorate"
 DEMO = "Demo data (invented)"
+ADVISER = partly(
+    PRESS_RELEASE,
+    "a team of 11 experienced child-welfare and municipal leaders for 2018–2020",
+    "this adviser's name, background, region and capacity",
+)
+ROUND_2018_SOURCE = partly(
+    PRESS_RELEASE,
+    "13 municipalities accepted guidance in 2018: Alta, Kautokeino, Karasjok, Porsanger, "
+    "Evenes, Hemnes, Meløy, Vestvågøy, Førde (Førde/Gaular), Kongsvinger, Åsnes (Solør), "
+    "Hurdal and Ullensaker",
+    "the dates, the reason, the hours and the advisers",
+)
+ROUND_2019_SOURCE = invented("the whole 2019 round (the source says a new round follows)")
 # (name, region): demo names, not the real team's.
 ADVISERS = [
     ("Astrid Berg", "Nord"),
@@ -35,21 +51,22 @@ ADVISERS = [
     ("Kristin Moe", "Øst"),
 ]
 ADVISER_CAPACITY = 3
-# The 2018 round: (today's number, the other municipalities its service covers, team by index).
+# The 2018 round: (the number of 2018, the other municipalities its service covers, team by
+# index).
 ROUND_2018 = [
-    ("5601", [], [0, 1]),  # Alta
-    ("5612", [], [0, 2]),  # Kautokeino
-    ("5610", [], [1, 2]),  # Karasjok
-    ("5622", [], [3]),  # Porsanger
+    ("2012", [], [0, 1]),  # Alta
+    ("2011", [], [0, 2]),  # Kautokeino
+    ("2021", [], [1, 2]),  # Karasjok
+    ("2020", [], [3]),  # Porsanger
     ("1853", [], [3, 4]),  # Evenes
     ("1832", [], [4, 5]),  # Hemnes
     ("1837", [], [5]),  # Meløy
     ("1860", [], [4, 6]),  # Vestvågøy
-    ("4647", [], [6, 7]),  # Sunnfjord: Førde/Gaular child-welfare service, one municipality now
-    ("3401", [], [8, 9]),  # Kongsvinger
-    ("3418", ["3419", "3417"], [8, 10]),  # Åsnes: Solør child-welfare service with Våler, Grue
-    ("3242", [], [9, 10]),  # Hurdal
-    ("3209", [], [7, 10]),  # Ullensaker
+    ("1432", [], [6, 7]),  # Førde (Førde/Gaular service; both in Sunnfjord today)
+    ("0402", [], [8, 9]),  # Kongsvinger
+    ("0425", ["0426", "0423"], [8, 10]),  # Åsnes: Solør child-welfare service with Våler, Grue
+    ("0239", [], [9, 10]),  # Hurdal
+    ("0235", [], [7, 10]),  # Ullensaker
 ]
 STARTS_ON, COMPLETED_ON = "2018-09-03", "2020-09-03"
 # The 2019 round, all invented: (number, how the case opened, committed hours; 0 declines,
@@ -90,6 +107,7 @@ def _advisers(client: DemoClient) -> list[str]:
                 "capacity": ADVISER_CAPACITY,
                 "region": region,
                 "background": f"{DEMO}: experienced child-welfare and municipal leader",
+                **ADVISER,
             }
             existing[name] = client.call(
                 "mutation($i: GuidanceAdviserInput!) { registerGuidanceAdviser(input: $i) { id } }",
@@ -108,7 +126,7 @@ def _round_2018_engagement(
         engagement = engaged[0]["engagement"]
     else:
         case = next((c for c in cases if c["status"] in ("AWAITING_RESPONSE", "ACCEPTED")), None)
-        case = case or _open(client, number, "NOMINATED")
+        case = case or _open(client, number, "NOMINATED", ROUND_2018_SOURCE)
         if case["status"] == "AWAITING_RESPONSE":
             _answer(client, number, case["id"], 40)
         engagement = client.call(
@@ -121,6 +139,7 @@ def _round_2018_engagement(
                     "startsOn": STARTS_ON,
                     "advisers": team,
                     "alsoCovers": also_covers,
+                    **ROUND_2018_SOURCE,
                 }
             },
             role=DIRECTORATE,
@@ -137,7 +156,7 @@ def _round_2018_engagement(
 def _round_2019_case(client: DemoClient, number: str, origin: str, hours: int | None) -> None:
     if _cases(client, number):
         return  # its 2019 case exists already (none of these was in the 2018 round)
-    case = _open(client, number, origin)
+    case = _open(client, number, origin, ROUND_2019_SOURCE)
     if hours is not None:
         _answer(client, number, case["id"], hours)
 
@@ -151,14 +170,18 @@ def _cases(client: DemoClient, number: str) -> list[dict[str, Any]]:
     )["guidanceCases"]
 
 
-def _open(client: DemoClient, number: str, origin: str) -> dict[str, Any]:
+def _open(client: DemoClient, number: str, origin: str, provenance: Provenance) -> dict[str, Any]:
     """A nomination by the county governor's office serving the county, or the own request."""
-    reason = {"municipality": number, "reason": f"{DEMO}: high risk of failing its services"}
+    reason = {
+        "municipality": number,
+        "reason": f"{DEMO}: high risk of failing its services",
+        **provenance,
+    }
     if origin == "REQUESTED":
         return client.call(
             "mutation($i: GuidanceRequestInput!) { requestGuidance(input: $i) { id status } }",
             {"i": reason},
-            role=f"municipality:{number}",
+            role=_itself(number),
         )["requestGuidance"]
     return client.call(
         "mutation($i: GuidanceNominationInput!) { nominateForGuidance(input: $i) { id status } }",
@@ -180,5 +203,12 @@ def _answer(client: DemoClient, number: str, case_id: str, hours: int) -> None:
         "mutation($id: ID!, $accept: Boolean!, $hours: Int) { respondToGuidance(caseId: $id,"
         " accept: $accept, committedHoursPerMonth: $hours) { id } }",
         {"id": case_id, "accept": hours > 0, "hours": hours or None},
-        role=f"municipality:{number}",
+        role=_itself(number),
     )
+
+
+def _itself(number: str) -> str:
+    """The municipality's own role, under today's number (the demo posts those of 2018)."""
+    today = reference.municipality(number)
+    assert today is not None, f"municipality {number} exists"
+    return f"municipality:{today.number}"

@@ -1,15 +1,17 @@
 """Demo data for networks, loaded through the router's public API as the governors and
-municipalities would enter it. What the seeds say and what is invented: svc-networks/README.md.
+municipalities would enter it; every record says what is sourced and what is invented
+(localinfra.demo_sources).
 
-- Rogaland's 2018 learning network. Seed fact: 12 municipalities accepted it (early 2018) and it
-  makes a competence plan. Invented: which twelve (the seeds give the count, not the names; the
-  network's name says so), the date, the partners, and the plan's approvals.
-- Dialogue meetings in every Rogaland municipality. Seed fact: meetings in all of them during
-  2018 and 2019 on the five topics. Invented: each date and the participants' roles.
-- One network for each other county the seeds name (directly, or through a municipality they
-  name), its members the seeds' municipalities of that county: which of them took part in a
-  network is invented, and each name says so. No risk assessments: a municipality's risk level
-  would be an invented judgement about a real service.
+- Rogaland's 2018 learning network. Source: 12 municipalities accepted it (Fylkesmannen i
+  Rogaland, 2018) and it makes a competence plan. Invented: which twelve (the source gives the
+  count, not the names), the date, the partners, and the plan's title and approvals.
+- Dialogue meetings in every Rogaland municipality. Source: meetings in all of them during 2018
+  and 2019 on the five topics. Invented: each date and the participants' roles.
+- One network for each other county of 2018 where the sources name a municipality (the guidance
+  round of 2018, the Rogaland cohort's Etne and Sveio), created under the county number and the
+  municipality numbers of 2018 (Hordaland 12, Sogn og Fjordane 14, Hedmark 04, Akershus 02,
+  Finnmark 20): that they joined a network is invented. No risk assessments: a municipality's
+  risk level would be an invented judgement about a real service.
 
 Safe to repeat: networks are found by name, plans and meetings only added where missing.
 """
@@ -19,6 +21,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Protocol
 
+from localinfra.demo_sources import (
+    ROGALAND_NEWS,
+    Provenance,
+    county_name_2018,
+    invented,
+    partly,
+)
 from shared import reference
 from shared.reference import governors
 
@@ -29,57 +38,75 @@ class Client(Protocol):
     ) -> Any: ...
 
 
-ROGALAND_NAME = (
-    "Læringsnettverk Rogaland 2018 (demo: kildene oppgir 12 kommuner, ikke hvilke; "
-    "medlemmene her er valgt for demoen)"
+ROGALAND_NAME = "Læringsnettverk Rogaland 2018"
+ROGALAND_SOURCE = partly(
+    ROGALAND_NEWS,
+    "12 municipalities have accepted the learning network",
+    "which twelve (the source names none), the date and the partners",
 )
-# The seven Rogaland municipalities the seeds name for the 2018 service-support programme,
-# Sandnes (Forsand's today), and four more: a demo choice of twelve.
+# The eight Rogaland municipalities the source names for the 2018 service-support programme
+# (Forsand under its number of 2018) and four more: a demo choice of twelve.
 ROGALAND_MEMBERS = [
-    "1122", "1114", "1133", "1135", "1134", "1146", "1160", "1108",
+    "1122", "1114", "1133", "1135", "1134", "1146", "1160", "1129",
     "1103", "1124", "1130", "1121",
 ]  # fmt: skip
 ROGALAND_PARTNERS = ["Universitetet i Stavanger", "RKBU Vest", "KS Rogaland"]
-# Counties the seeds name, with the municipalities they name there (guidance teams 2018,
-# service-support programme); Trøndelag is named as where such networks began, no municipality.
+# Counties of 2018 with the municipalities the sources name there, under the numbers of 2018
+# (the guidance round of 2018; Etne and Sveio of the Rogaland cohort); Steinkjer for Trøndelag.
 OTHER_NETWORKS = {
-    "56": ["5601", "5612", "5610", "5622"],
+    "20": ["2012", "2011", "2021", "2020"],
     "18": ["1853", "1832", "1837", "1860"],
-    "46": ["4647", "4611", "4612"],
-    "34": ["3401", "3418"],
-    "32": ["3242", "3209"],
-    "50": ["5006"],
+    "14": ["1432"],
+    "12": ["1211", "1216"],
+    "04": ["0402", "0425"],
+    "02": ["0239", "0235"],
+    "50": ["5004"],
 }
-OTHER_LABEL = "(demo: medlemmer valgt blant kommuner kildene nevner)"
+OTHER_SOURCE = invented(
+    "that these municipalities, which the source documents name, formed a network, and when"
+)
 ESTABLISHED_ON = "2018-03-01"  # "early 2018", the seeds say; the day is invented
 TOPICS = ["PRACTICE", "QUALITY", "ECONOMY", "OWNERSHIP_LEADERSHIP", "INTERNAL_CONTROL"]
 PARTICIPANTS = ["Rådmann", "Barnevernleder", "Fylkesmannen i Rogaland"]  # roles, not people
+PLAN = {
+    "source": partly(
+        ROGALAND_NEWS, "the learning network makes a competence plan", "its title and approvals"
+    )["source"]
+}
+MEETING = partly(
+    ROGALAND_NEWS,
+    "dialogue meetings in all municipalities during 2018 and 2019 on practice, quality, "
+    "economy, ownership/leadership and internal control",
+    "the date and the participants' roles",
+)
 
 
 def load_network_demo(client: Client) -> None:
-    rogaland = _network(client, "11", ROGALAND_NAME, ROGALAND_MEMBERS, ROGALAND_PARTNERS)
+    rogaland = _network(
+        client, "11", ROGALAND_NAME, ROGALAND_MEMBERS, ROGALAND_PARTNERS, ROGALAND_SOURCE
+    )
     _plan_in_force(client, rogaland)
     for county, members in OTHER_NETWORKS.items():
-        name = f"Læringsnettverk {_county_name(county)} {OTHER_LABEL}"
-        _network(client, county, name, members, [])
+        name = f"Læringsnettverk {county_name_2018(county)} 2018"
+        _network(client, county, name, members, [], OTHER_SOURCE)
     _meetings_across_rogaland(client)
 
 
-def _county_name(county: str) -> str:
-    """The Norwegian name alone ("Nordland - Nordlánnda" → "Nordland")."""
-    found = reference.county(county)
-    assert found is not None, f"county {county} exists"
-    return found.name.split(" - ")[0]
-
-
 def _governor(county: str) -> str:
-    office = governors.office_of_county(county)
+    """Today's office serving the county (a number of 2018 stands for today's county)."""
+    today = reference.county(county)
+    office = governors.office_of_county(today.number) if today else None
     assert office is not None, f"county {county} has a governor"
     return f"governor:{office.id}"
 
 
 def _network(
-    client: Client, county: str, name: str, members: list[str], partners: list[str]
+    client: Client,
+    county: str,
+    name: str,
+    members: list[str],
+    partners: list[str],
+    provenance: Provenance,
 ) -> dict[str, Any]:
     query = """query($county: String) { learningNetworks(county: $county) {
       id name currentPlan { id status missingApprovals { number } } } }"""
@@ -93,6 +120,7 @@ def _network(
         "members": members,
         "partners": partners,
         "establishedOn": ESTABLISHED_ON,
+        **provenance,
     }
     created = client.call(
         """mutation($i: LearningNetworkInput!) { createLearningNetwork(input: $i) {
@@ -111,9 +139,10 @@ def _plan_in_force(client: Client, network: dict[str, Any]) -> None:
     plan = network["currentPlan"]
     if plan is None:
         plan = client.call(
-            """mutation($id: ID!, $title: String!) { draftCompetencePlan(networkId: $id,
-              title: $title) { id status missingApprovals { number } } }""",
-            {"id": network["id"], "title": "Kompetanse- og kvalitetsplan 2018–2020 (demo)"},
+            """mutation($id: ID!, $title: String!, $source: String) { draftCompetencePlan(
+              networkId: $id, title: $title, demo: true, source: $source) {
+              id status missingApprovals { number } } }""",
+            {"id": network["id"], "title": "Kompetanse- og kvalitetsplan 2018–2020"} | PLAN,
             role=governor,
         )["draftCompetencePlan"]
     if plan["status"] == "DRAFT":
@@ -144,6 +173,7 @@ def _meetings_across_rogaland(client: Client) -> None:
             "heldOn": (first + timedelta(weeks=3 * i)).isoformat(),  # across 2018 and 2019
             "topics": TOPICS,
             "participants": PARTICIPANTS,
+            **MEETING,
         }
         client.call(
             """mutation($i: DialogueMeetingInput!) { recordDialogueMeeting(input: $i) { id } }""",

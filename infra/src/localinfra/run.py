@@ -22,7 +22,7 @@ DATA = Path(".data")
 
 SAMPLE_QUERY = """{
   municipality(number: "2012") {
-    number name county { name }
+    number name nameIn(year: 2018) county { name nameIn(year: 2018) }
     enrolments { externalRef status offering { term programme { name } } }
     grantEligibility { enrolmentId status scheme { name availableNok } }
   }

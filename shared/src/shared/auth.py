@@ -20,7 +20,7 @@ from shared.settings import AuthSettings
 
 _ROLE = re.compile(
     r"^(directorate|county:[0-9]{2}|municipality:[0-9]{4}|institution:[A-Za-z0-9_.-]+"
-    r"|governor:[a-z-]+)$"
+    r"|governor:[a-z-]+|employer:[0-9]{9})$"
 )
 
 
@@ -53,6 +53,11 @@ class Principal:
     @property
     def institutions(self) -> frozenset[str]:
         return self.scoped("institution")
+
+    @property
+    def employers(self) -> frozenset[str]:
+        """Organisation numbers of the state or private employers this principal acts for."""
+        return self.scoped("employer")
 
     @property
     def counties(self) -> frozenset[str]:

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -124,3 +127,46 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 async def migrate(migrations_dir: Path, url: str) -> None:
     """`alembic upgrade head` for one database; Alembic is synchronous, so in a thread."""
     await asyncio.to_thread(command.upgrade, alembic_config(migrations_dir, url), "head")
+
+
+class NotMigrated(RuntimeError):
+    """The database is behind the code: `python -m svc_<name> migrate` has not run yet."""
+
+
+async def migration_state(engine: AsyncEngine, migrations_dir: Path) -> tuple[set[str], set[str]]:
+    """(the database's Alembic revisions, the code's heads)."""
+    async with engine.connect() as connection:
+        current = await connection.run_sync(
+            lambda sync: set(MigrationContext.configure(sync).get_current_heads())
+        )
+    return current, head_revisions(migrations_dir)
+
+
+def head_revisions(migrations_dir: Path) -> set[str]:
+    return set(_scripts(migrations_dir).get_heads())
+
+
+def _scripts(migrations_dir: Path) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(migrations_dir, ""))
+
+
+async def check_migrated(engine: AsyncEngine, migrations_dir: Path, service: str) -> bool:
+    """Raises NotMigrated when the database is behind the code; False when it is ahead.
+
+    Ahead (a revision this code does not know) means a newer release migrated it; migrations
+    only add (expand, then contract a release later), so this release still runs on it.
+    """
+    current, heads = await migration_state(engine, migrations_dir)
+    if current == heads:
+        return True
+    script = _scripts(migrations_dir)
+    try:
+        for revision in current:
+            script.get_revision(revision)
+    except CommandError:
+        return False
+    raise NotMigrated(
+        f"the {service} database is at {sorted(current) or 'no revision'}, the code needs "
+        f"{sorted(heads)}: run `python -m svc_{service} migrate` first "
+        "(or set MIGRATE_ON_START=true in development)"
+    )

@@ -59,6 +59,13 @@ def existing_municipality(number: str) -> reference.Municipality:
     return found
 
 
+def parse_reference_year(year: int, field: str = "year") -> int:
+    """A year the reference data has a division for (`reference.as_of`)."""
+    if year < reference.FIRST_YEAR:
+        raise BadUserInput(field, f"must be {reference.FIRST_YEAR} or later")
+    return year
+
+
 def parse_uuid(value: str, field: str) -> uuid.UUID:
     parsed = maybe_uuid(value)
     if parsed is None:

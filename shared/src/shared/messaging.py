@@ -26,6 +26,8 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from faststream.specification import AsyncAPI
+from prometheus_client import Counter
+from pydantic import create_model
 
 from shared.events import Envelope, InvalidEvent, ReceivedEvent, contracts, parse_event
 from shared.failures import is_transient
@@ -37,6 +39,7 @@ EventHandler = Callable[[str, ReceivedEvent], Awaitable[object]]
 BatchHandler = Callable[[str, Sequence[ReceivedEvent]], Awaitable[object]]
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 DLQ_SUFFIX = ".dlq"
+DLQ_GROUP_HEADER = "dlq_consumer_group"
 HANDLER_ATTEMPTS = 3  # for a permanent failure: a bug or a broken domain rule
 RETRY_FIRST_SECONDS = 0.2
 RETRY_MAX_SECONDS = 30.0
@@ -45,6 +48,12 @@ RETRY_MAX_SECONDS = 30.0
 # the partition to a replica facing the same outage. Liveness is the heartbeat's job
 # (session_timeout_ms): a dead process is still noticed in seconds.
 MAX_POLL_INTERVAL_MS = 24 * 3600 * 1000
+
+DEAD_LETTERS = Counter(
+    "dead_letters_published",
+    "Messages this service sent to a dead-letter topic",
+    ["service", "topic"],
+)
 
 
 def dead_letter_topic(topic: str) -> str:
@@ -85,9 +94,9 @@ def subscribe(
             try:
                 received.append((record, parse_event(record.value or b"")))
             except InvalidEvent as error:
-                await _dead_letter(broker, topic, record, str(error))
+                await _dead_letter(broker, group_id, topic, record, str(error))
         if received:
-            await _apply(broker, topic, received, handle, handle_batch)
+            await _apply(broker, group_id, topic, received, handle, handle_batch)
 
 
 async def _not_decoded(_: StreamMessage[Any]) -> None:
@@ -97,6 +106,7 @@ async def _not_decoded(_: StreamMessage[Any]) -> None:
 
 async def _apply(
     broker: KafkaBroker,
+    service: str,
     topic: str,
     received: Sequence[tuple[Record, ReceivedEvent]],
     handle: EventHandler,
@@ -109,11 +119,12 @@ async def _apply(
         # Nothing of the batch was applied; one at a time, only a bad event is dead-lettered.
         log.warning("batch failed; applying its events one by one", topic=topic, error=repr(error))
         for record, event in received:
-            await _handle_with_retries(broker, topic, record, event, handle)
+            await _handle_with_retries(broker, service, topic, record, event, handle)
 
 
 async def _handle_with_retries(
     broker: KafkaBroker,
+    service: str,
     topic: str,
     record: Record,
     event: ReceivedEvent,
@@ -126,7 +137,7 @@ async def _handle_with_retries(
         except Exception as error:
             log.warning("event handler failed", topic=topic, attempt=attempt, error=repr(error))
             if attempt == HANDLER_ATTEMPTS:
-                await _dead_letter(broker, topic, record, f"handler failed: {error!r}")
+                await _dead_letter(broker, service, topic, record, f"handler failed: {error!r}")
                 return
             await asyncio.sleep(RETRY_FIRST_SECONDS * 2**attempt)
 
@@ -156,7 +167,9 @@ def retry_delay(attempt: int) -> float:
     return min(RETRY_FIRST_SECONDS * 2.0 ** min(attempt - 1, 32), RETRY_MAX_SECONDS)
 
 
-async def _dead_letter(broker: KafkaBroker, topic: str, record: Record, reason: str) -> None:
+async def _dead_letter(
+    broker: KafkaBroker, service: str, topic: str, record: Record, reason: str
+) -> None:
     log.warning("message dead-lettered", topic=topic, reason=reason)
     headers = {key: value.decode(errors="replace") for key, value in record.headers}
     headers |= {
@@ -164,8 +177,11 @@ async def _dead_letter(broker: KafkaBroker, topic: str, record: Record, reason: 
         "dlq_source_topic": topic,
         "dlq_source_partition": str(record.partition),
         "dlq_source_offset": str(record.offset),
+        # Several services consume one topic and share its DLQ: `kl-ops dlq` picks its own.
+        DLQ_GROUP_HEADER: service,
     }
     await broker.publish(record.value, dead_letter_topic(topic), key=record.key, headers=headers)
+    DEAD_LETTERS.labels(service, topic).inc()
 
 
 async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int) -> None:
@@ -186,16 +202,23 @@ async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partition
 
 
 def document_publications(broker: KafkaBroker, topics: Iterable[str], service: str) -> None:
-    """Declares published topics for the AsyncAPI document; the outbox relay does the sending."""
-    for topic in topics:
-        kinds = ", ".join(sorted(i.type for i in contracts() if i.topic == topic))
+    """Declares each event type published on `topics` for the AsyncAPI document, as its
+    envelope with the contract's payload; the outbox relay does the sending."""
+    published = set(topics)
+    for info in sorted(contracts(), key=lambda i: (i.topic, i.type, i.version)):
+        if info.topic not in published:
+            continue
+        typed = create_model(
+            f"{info.type}V{info.version}Event", __base__=Envelope, payload=(info.model, ...)
+        )
         broker.publisher(
-            topic,
-            title=f"{service}:{topic}",
-            description=f"Envelopes keyed by municipality number. Event types: {kinds}.",
-            schema=Envelope,
+            info.topic,
+            title=f"{service}:{info.topic}:{info.type}.v{info.version}",
+            description=f"{info.type} v{info.version}, keyed by municipality number.",
+            schema=typed,
         )
 
 
-def asyncapi_json(broker: KafkaBroker, service: str) -> str:
-    return AsyncAPI(broker, title=f"Kompetanseløftet {service} events").to_specification().to_json()
+def asyncapi_json(broker: KafkaBroker, service: str, version: int = 1) -> str:
+    document = AsyncAPI(broker, title=f"Kompetanseløftet {service} events", version=str(version))
+    return document.to_specification().to_json()

@@ -1,13 +1,20 @@
-"""The body of every service's `migrations/env.py`: async engine, online and offline modes."""
+"""The body of every service's `migrations/env.py`: async engine, online and offline modes.
+
+On PostgreSQL a run holds an advisory lock, so migrate steps started side by side (an init
+container per replica) run one after the other: the later ones find the head and do nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from alembic import context
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+
+# Any constant serves: each service has a database of its own. ASCII "migrate".
+MIGRATION_LOCK = 0x6D696772617465
 
 
 def run_migrations(target_metadata: MetaData) -> None:
@@ -23,7 +30,14 @@ def run_migrations(target_metadata: MetaData) -> None:
 async def _run_online(url: str, target_metadata: MetaData) -> None:
     engine = create_async_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as connection:
+        locking = connection.dialect.name == "postgresql"
+        if locking:
+            await connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+            await connection.commit()  # the lock is the session's; Alembic begins its own
         await connection.run_sync(_run_sync, target_metadata)
+        if locking:
+            await connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            await connection.commit()
     await engine.dispose()
 
 

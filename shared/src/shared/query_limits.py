@@ -45,6 +45,7 @@ from strawberry.extensions import (
 )
 
 from shared import reference
+from shared.connections import MAX_FIRST
 
 MAX_DEPTH = 12
 MAX_ALIASES = 60
@@ -65,6 +66,7 @@ def list_sizes() -> dict[str, int]:
         "Query.municipalities": every_municipality,
         "Query._entities": every_municipality,
         "Query.counties": len(reference.counties()),
+        "NationalOverview.counties": len(reference.counties()),
         "County.municipalities": largest_county,
     }
 
@@ -167,8 +169,15 @@ def _rules() -> tuple[type[ValidationRule], ...]:
     )
 
 
+def _list_size(field: str) -> int:
+    if field in list_sizes():
+        return list_sizes()[field]
+    # A connection's page: at most `first` edges (shared.connections).
+    return MAX_FIRST if field.endswith("Connection.edges") else DEFAULT_LIST_SIZE
+
+
 def _list_factor(type_: GraphQLOutputType, field: str) -> int:
-    factor, size = 1, list_sizes().get(field, DEFAULT_LIST_SIZE)
+    factor, size = 1, _list_size(field)
     while isinstance(type_, GraphQLList | GraphQLNonNull):
         if isinstance(type_, GraphQLList):
             factor, size = factor * size, DEFAULT_LIST_SIZE  # a list of lists: short inner ones

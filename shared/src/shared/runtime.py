@@ -8,6 +8,7 @@ from pathlib import Path
 from types import TracebackType
 
 from faststream.kafka import KafkaBroker
+from prometheus_client import Counter
 from sqlalchemy import MetaData, Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -27,6 +28,12 @@ from shared.messaging import create_broker, subscribe
 from shared.observability import correlation_id
 from shared.outbox import OutboxRelay, add_to_outbox
 from shared.settings import ServiceSettings
+
+EVENTS_HANDLED = Counter(
+    "events_handled",
+    "Events whose effect this service applied (redeliveries not counted)",
+    ["service", "topic", "type"],
+)
 
 
 class UnitOfWork:
@@ -170,6 +177,8 @@ class ServiceRuntime:
             fresh = await claim(uow.session, self.inbox, topic, events)
             if fresh:
                 await self.effects[topic](uow, fresh)
+        for event in fresh:  # after the commit: what counts is what was applied
+            EVENTS_HANDLED.labels(self.service, topic, event.envelope.type).inc()
         return len(fresh)
 
     def topics(self, published: Iterable[str]) -> list[str]:

@@ -56,12 +56,18 @@ class ServiceSettings(AuthSettings):
     # GraphiQL and introspection: on in development, off in production unless switched on.
     graphiql: bool | None = None
     introspection: bool | None = None
-    run_migrations: bool = True
+    # Development only: production runs `python -m svc_<name> migrate` as its own step.
+    migrate_on_start: bool = False
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_batch_size: int = Field(default=500, gt=0)
     # An envelope larger than this is set aside, not sent: keep it under the broker's limit.
     outbox_max_message_bytes: int = Field(default=900_000, gt=0)
+    # Readiness turns false when the oldest pending outbox row is older (shared.health).
+    outbox_stuck_seconds: float = Field(default=300, gt=0)
     consumer_batch_size: int = Field(default=1000, gt=0)  # events applied in one transaction
+    # A request's work is cancelled after this: keep it below the router's subgraph timeout
+    # (GATEWAY_SUBGRAPH_TIMEOUT_MS, 10 s by default).
+    request_timeout_seconds: float = Field(default=8.0, gt=0)
 
     @model_validator(mode="after")
     def _development_tools_follow_the_environment(self) -> Self:

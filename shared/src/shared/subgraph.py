@@ -8,6 +8,7 @@ pass the principal to the use cases, which decide what the caller may do (docs/p
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,7 @@ from strawberry.subscriptions import (
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     GRAPHQL_WS_PROTOCOL,
 )
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from shared.auth import Principal, principal_from_header
 from shared.errors import BadUserInput, DomainError
@@ -203,6 +205,21 @@ class SubgraphApp(GraphQL[ServiceContext, None]):
             return super().decode_json(data)
         except RecursionError as error:
             raise json.JSONDecodeError("nested too deeply", str(data)[:100], 0) from error
+
+    async def execute_operation(
+        self, *args: Any, **kwargs: Any
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """Bounded by REQUEST_TIMEOUT_SECONDS, shorter than the router's wait for a subgraph:
+        past it the work is cancelled (its transaction rolls back) and the caller is told, so
+        the router never gives up on a call that then commits behind the client's back."""
+        limit = self.runtime.settings.request_timeout_seconds
+        try:
+            async with asyncio.timeout(limit):
+                return await super().execute_operation(*args, **kwargs)
+        except TimeoutError:
+            message = f"not answered within {limit:g} s; nothing was changed, try again"
+            error = GraphQLError(message, extensions={"code": "UNAVAILABLE"})
+            return ExecutionResult(data=None, errors=[error])
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

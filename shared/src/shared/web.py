@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import importlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import strawberry
 import uvicorn
@@ -16,13 +19,15 @@ from sqlalchemy import MetaData
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.db import migrate, ping
+from shared.db import check_migrated, head_revisions, migrate, ping
+from shared.health import outbox_status, record_consumer_lag, record_outbox
 from shared.messaging import asyncapi_json, document_publications, ensure_topics
 from shared.observability import (
     CorrelationIdMiddleware,
+    HttpMetricsMiddleware,
     configure_logging,
     get_logger,
     metrics_endpoint,
@@ -39,8 +44,17 @@ GRAPHQL_REQUESTS = Counter(
 )
 
 
+# A task of the service process beside the subgraph (a scheduler, say): runs until cancelled.
+BackgroundTask = Callable[[ServiceRuntime], Coroutine[Any, Any, None]]
+
+
 def create_service_app(
-    runtime: ServiceRuntime, schema: strawberry.federation.Schema, published: Iterable[str]
+    runtime: ServiceRuntime,
+    schema: strawberry.federation.Schema,
+    published: Iterable[str],
+    contract_version: int = 1,
+    tasks: Iterable[BackgroundTask] = (),
+    routes: Iterable[BaseRoute] = (),
 ) -> Starlette:
     topics = runtime.topics(published)
     document_publications(runtime.broker, published, runtime.service)
@@ -48,18 +62,22 @@ def create_service_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         settings = runtime.settings
-        if settings.run_migrations:
+        if settings.migrate_on_start:
             await migrate(runtime.migrations_dir, settings.database_url)
+        elif not await check_migrated(runtime.engine, runtime.migrations_dir, runtime.service):
+            log.warning("the database is ahead of this release's migrations; serving anyway")
         await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
         await runtime.broker.start()
-        relay = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
+        running = [asyncio.create_task(runtime.relay.run(), name="outbox-relay")]
+        running += [asyncio.create_task(task(runtime), name=task.__name__) for task in tasks]
         log.info("service started", port=settings.port, topics=topics)
         try:
             yield
         finally:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+            for task in running:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await runtime.relay.close()
             await runtime.live.stop()
             await runtime.broker.stop()
@@ -72,13 +90,34 @@ def create_service_app(
         checks = {
             "database": await _check(ping(runtime.engine)),
             "kafka": await _check(runtime.broker.ping(timeout=2)),
+            "outbox": await _check(outbox_stuck()),
         }
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 
+    async def outbox_stuck() -> bool:
+        status = await outbox_status(runtime.engine, runtime.outbox)
+        record_outbox(runtime.service, status)
+        reason = status.stuck(datetime.now(UTC), runtime.settings.outbox_stuck_seconds)
+        if reason is not None:
+            raise OutboxStuck(reason)
+        return True
+
+    async def metrics(request: Request) -> Response:
+        # Measured now, from the database and the broker (shared.health says why).
+        try:
+            record_outbox(runtime.service, await outbox_status(runtime.engine, runtime.outbox))
+        except Exception as error:  # the other metrics are still worth serving
+            log.warning("outbox not measured", error=repr(error))
+        await record_consumer_lag(
+            runtime.service, runtime.settings.kafka_bootstrap_servers, runtime.effects
+        )
+        return await metrics_endpoint(request)
+
     async def asyncapi(_: Request) -> Response:
         return Response(
-            asyncapi_json(runtime.broker, runtime.service), media_type="application/json"
+            asyncapi_json(runtime.broker, runtime.service, contract_version),
+            media_type="application/json",
         )
 
     graphql = _Counted(SubgraphApp(schema, runtime), runtime.service)
@@ -88,10 +127,16 @@ def create_service_app(
             WebSocketRoute("/graphql", graphql),  # subscriptions: graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics_endpoint),
+            Route("/metrics", metrics),
             Route("/asyncapi.json", asyncapi),
+            *routes,
         ],
         lifespan=lifespan,
+    )
+    app.add_middleware(
+        HttpMetricsMiddleware,
+        service=runtime.service,
+        routes={route.path for route in app.routes if isinstance(route, Route)},
     )
     app.add_middleware(CorrelationIdMiddleware)
     return app
@@ -113,9 +158,16 @@ class _Counted:
         await self.app(scope, receive, send)
 
 
+class OutboxStuck(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 async def _check(probe: Awaitable[object]) -> str:
     try:
         result = await asyncio.wait_for(probe, timeout=3)
+    except OutboxStuck as stuck:
+        return f"stuck: {stuck}"
     except Exception as error:
         return f"failed: {error!r}"
     return "ok" if result is not False else "failed"
@@ -135,6 +187,11 @@ class ServiceDefinition:
     schema: strawberry.federation.Schema
     register_handlers: Callable[[ServiceRuntime], None]
     published: tuple[str, ...] = ()
+    # Raised for a breaking change of the subgraph or its events (`make contracts` says when).
+    contract_version: int = 1
+    tasks: tuple[BackgroundTask, ...] = ()  # run in the process beside the subgraph
+    # HTTP routes beside /graphql (a document download, say), given the runtime they serve.
+    routes: Callable[[ServiceRuntime], list[BaseRoute]] | None = None
 
     @property
     def migrations_dir(self) -> Path:
@@ -152,9 +209,23 @@ class ServiceDefinition:
         return runtime
 
     def app(self, runtime: ServiceRuntime | None = None) -> Starlette:
-        return create_service_app(runtime or self.runtime(), self.schema, self.published)
+        runtime = runtime or self.runtime()
+        routes = self.routes(runtime) if self.routes else []
+        return create_service_app(
+            runtime, self.schema, self.published, self.contract_version, self.tasks, routes
+        )
 
-    def main(self) -> None:
-        """`python -m svc_<name>`: one process serving this service."""
+    def main(self, argv: Sequence[str] | None = None) -> None:
+        """`python -m svc_<name> [serve]`: one process serving this service;
+        `python -m svc_<name> migrate`: its database to the newest revision, then exit."""
+        parser = argparse.ArgumentParser(f"python -m {service(self.name).module}")
+        parser.add_argument("command", nargs="?", choices=["serve", "migrate"], default="serve")
+        command = parser.parse_args(argv).command
+        if command == "migrate":
+            settings = load_service_settings(self.name)
+            configure_logging(self.name)
+            asyncio.run(migrate(self.migrations_dir, settings.database_url))
+            log.info("database migrated", revisions=sorted(head_revisions(self.migrations_dir)))
+            return
         runtime = self.runtime()
         serve(self.app(runtime), runtime)

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -21,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
+from shared.provenance import ProvenanceColumns
 
 
 class Base(DeclarativeBase):
@@ -51,7 +54,7 @@ class Programme(Base):
     free_for_participants: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
-class Offering(Base):
+class Offering(ProvenanceColumns, Base):
     __tablename__ = "offerings"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -62,7 +65,7 @@ class Offering(Base):
     seats_taken: Mapped[int] = mapped_column(default=0)
 
 
-class Enrolment(Base):
+class Enrolment(ProvenanceColumns, Base):
     __tablename__ = "enrolments"
     __table_args__ = (
         UniqueConstraint("institution_id", "external_ref", name="uq_enrolment_external_ref"),
@@ -76,6 +79,8 @@ class Enrolment(Base):
     external_ref: Mapped[str] = mapped_column(String(200))
     employee_ref: Mapped[str] = mapped_column(String(200))
     municipality: Mapped[str] = mapped_column(String(4))
+    # The number as posted (maybe of before a reform: 1432 Førde); None before 0021.
+    municipality_as_posted: Mapped[str | None] = mapped_column(String(4))
     term: Mapped[str] = mapped_column(String(5))
     role: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20))
@@ -88,7 +93,7 @@ class Enrolment(Base):
     completed_on: Mapped[date | None] = mapped_column(Date)
 
 
-class SupportCohort(Base):
+class SupportCohort(ProvenanceColumns, Base):
     """A service-support programme cohort: one county's services, one knowledge centre."""
 
     __tablename__ = "support_cohorts"
@@ -121,7 +126,7 @@ class CohortGathering(Base):
     added_by: Mapped[str] = mapped_column(String(200))
 
 
-class CohortParticipation(Base):
+class CohortParticipation(ProvenanceColumns, Base):
     """A municipality's service in a cohort; `participants` counts its participant rows."""
 
     __tablename__ = "support_participations"
@@ -133,10 +138,29 @@ class CohortParticipation(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     cohort_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_cohorts.id"))
     municipality: Mapped[str] = mapped_column(String(4))
+    # The number as posted (maybe of before a reform: 1129 Forsand); None for rows before 0020.
+    municipality_as_posted: Mapped[str | None] = mapped_column(String(4))
+    # Joined a neighbouring county's cohort where the programme enrolled it (Etne, Sveio 2018).
+    across_county_border: Mapped[bool] = mapped_column(default=False, server_default=false())
     head_count: Mapped[int]
     participants: Mapped[int]
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     joined_by: Mapped[str] = mapped_column(String(200))
+
+
+class SupportProgrammeYear(ProvenanceColumns, Base):
+    """A year's reported totals of the programme, for years known only as totals (2017, before
+    the platform's cohorts): the figures as reported, `approximate` where the report says about."""
+
+    __tablename__ = "support_programme_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    employees: Mapped[int]
+    municipalities: Mapped[int | None]
+    counties: Mapped[int | None]
+    approximate: Mapped[bool]
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(200))
 
 
 class CohortParticipant(Base):
@@ -203,3 +227,43 @@ class WorkforceMember(Base):
     employee_ref: Mapped[str] = mapped_column(String(200), primary_key=True)
     position: Mapped[str] = mapped_column(String(20))
     education: Mapped[str] = mapped_column(String(20))
+
+
+# Coverage: what education learns from the other services' events, for the overviews
+# (docs/decisions/coverage-projection.md). Municipalities are today's numbers.
+
+
+class CoverageGrant(Base):
+    """One grant application's money, from grants' events."""
+
+    __tablename__ = "coverage_grants"
+    __table_args__ = (Index("ix_coverage_grants_year", "year"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4))
+    year: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(30))
+    committed_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CoverageMembership(Base):
+    """One membership of a learning network, from networks' events."""
+
+    __tablename__ = "coverage_memberships"
+
+    network_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+    joined_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CoverageEngagement(Base):
+    """A guidance engagement for one municipality it covers, from guidance's events."""
+
+    __tablename__ = "coverage_engagements"
+
+    engagement_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(4), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)  # as planned while active, else the actual end

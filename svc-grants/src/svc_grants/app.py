@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from shared.contracts.grants import APPLICATIONS_TOPIC
 from shared.web import ServiceDefinition
-from svc_grants import handlers
+from svc_grants import handlers, http, scheduler
 from svc_grants.models import Base
 from svc_grants.schema import schema
+from svc_grants.service import notices
 
 SERVICE = ServiceDefinition(
     name="grants",
@@ -14,4 +15,6 @@ SERVICE = ServiceDefinition(
     schema=schema,
     register_handlers=handlers.register,
     published=(APPLICATIONS_TOPIC,),
+    tasks=(scheduler.overdue_reports, notices.deliver_notices),
+    routes=http.routes,
 )

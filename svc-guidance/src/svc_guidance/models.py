@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
+from shared.provenance import ProvenanceColumns
 from svc_guidance.domain import OPEN_CASE
 
 _OPEN = text("status IN ({})".format(", ".join(f"'{status}'" for status in OPEN_CASE)))
@@ -35,7 +36,7 @@ inbox = inbox_table(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
 
 
-class GuidanceAdviser(Base):
+class GuidanceAdviser(ProvenanceColumns, Base):
     """An adviser of the directorate's guidance team. `active_engagements` changes only with an
     engagement's start or end, in the same transaction, with this row locked."""
 
@@ -58,7 +59,7 @@ class GuidanceAdviser(Base):
     registered_by: Mapped[str] = mapped_column(String(200))
 
 
-class GuidanceCase(Base):
+class GuidanceCase(ProvenanceColumns, Base):
     """A nomination or a request, and the municipality's answer."""
 
     __tablename__ = "guidance_cases"
@@ -77,6 +78,8 @@ class GuidanceCase(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     municipality: Mapped[str] = mapped_column(String(4))
+    # The number as posted (maybe of before a reform: 1432 Førde); None before 0020.
+    municipality_as_posted: Mapped[str | None] = mapped_column(String(4))
     county: Mapped[str] = mapped_column(String(2))  # whose county governor may see it
     origin: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
@@ -89,7 +92,7 @@ class GuidanceCase(Base):
     responded_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class GuidanceEngagement(Base):
+class GuidanceEngagement(ProvenanceColumns, Base):
     """Two years of guidance for one accepted case; `municipality` is the host."""
 
     __tablename__ = "guidance_engagements"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.idempotency import idempotency_table
 from shared.inbox import inbox_table
 from shared.outbox import outbox_table
+from shared.provenance import ProvenanceColumns
 
 
 class Base(DeclarativeBase):
@@ -40,13 +41,15 @@ _Id = BigInteger().with_variant(Integer(), "sqlite")
 _CURRENT = text("left_on IS NULL")
 
 
-class LearningNetwork(Base):
+class LearningNetwork(ProvenanceColumns, Base):
     """A county's learning network. Every use case that changes the network, its members, plans
     or projects locks this row first, so concurrent changes of one network run one at a time."""
 
     __tablename__ = "learning_networks"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # The county number as posted (maybe of its year: 14 Sogn og Fjordane); None before 0020.
+    county_as_posted: Mapped[str | None] = mapped_column(String(2))
     county: Mapped[str] = mapped_column(String(2), index=True)
     name: Mapped[str] = mapped_column(String(200))
     # The first founding member: the key of the network's plan events, kept if it leaves.
@@ -80,7 +83,7 @@ class NetworkMember(Base):
     leadership_contact: Mapped[str | None] = mapped_column(String(200))
 
 
-class CompetencePlan(Base):
+class CompetencePlan(ProvenanceColumns, Base):
     """One version of a network's competence and quality plan."""
 
     __tablename__ = "competence_plans"
@@ -174,7 +177,7 @@ class ProjectGrantApplication(Base):
     project_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
 
 
-class DialogueMeeting(Base):
+class DialogueMeeting(ProvenanceColumns, Base):
     __tablename__ = "dialogue_meetings"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

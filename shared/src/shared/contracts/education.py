@@ -24,6 +24,8 @@ class EnrolmentRegistered(Contract):
     external_ref: str = Field(min_length=1)
     role: str | None = None
     status: str = Field(pattern=r"^(ACTIVE|WAITLISTED)$")
+    # A state or private employer's organisation number; none: the municipality's own service.
+    employer: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
 
 
 @contract(ENROLMENTS_TOPIC)

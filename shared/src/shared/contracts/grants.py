@@ -6,6 +6,7 @@ Keyed by the applying municipality, so one municipality's grant events stay in o
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from pydantic import Field
 
@@ -70,4 +71,54 @@ class GrantCancelled(_ApplicationEvent):
     """Closed unpaid (its enrolment was withdrawn); an approved amount returned to the budget."""
 
     released_ore: int = Field(ge=0)
+    reason: str
+
+
+# After the award: reporting duties ---------------------------------------------------------
+
+
+class _ReportEvent(_ApplicationEvent):
+    report_id: uuid.UUID
+    kind: str = Field(pattern=r"^(STATUS|FINAL)$")
+    due_on: date
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantReportOverdue(_ReportEvent):
+    """The report's due date passed before it was handed in (found by grants' scheduler)."""
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantReportSubmitted(_ReportEvent):
+    spent_ore: int = Field(ge=0)
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantReportDecided(_ReportEvent):
+    """Approved, or returned to the grant holder to be handed in again."""
+
+    approved: bool
+    reason: str
+
+
+# After the award: change requests ----------------------------------------------------------
+
+
+class _ChangeEvent(_ApplicationEvent):
+    change_request_id: uuid.UUID
+    kind: str = Field(pattern=r"^(EXTENSION|BUDGET_MOVE)$")
+    new_end_date: date | None = None  # an extension
+    amount_ore: int | None = Field(default=None, gt=0)  # a budget move
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantChangeRequested(_ChangeEvent):
+    reason: str
+
+
+@contract(APPLICATIONS_TOPIC)
+class GrantChangeDecided(_ChangeEvent):
+    """Approved (an extension moved the end date and the open reports' due dates) or rejected."""
+
+    approved: bool
     reason: str

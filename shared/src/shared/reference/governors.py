@@ -14,6 +14,8 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
+from shared import reference
+
 
 @dataclass(frozen=True, slots=True)
 class GovernorOffice:
@@ -74,3 +76,10 @@ def counties_served(office_id: str) -> frozenset[str]:
     """Today's counties of one of today's offices; none for an unknown or former office."""
     found = office(office_id)
     return found.counties if found is not None else frozenset()
+
+
+def offices_of_area(county: str, year: int) -> list[GovernorOffice]:
+    """The offices that served a county number's area in `year` (today's 46 Vestland in 2018:
+    Fylkesmannen i Hordaland and Fylkesmannen i Sogn og Fjordane), in county order."""
+    found = (office_of_county(c.number, year) for c in reference.counties_in(county, year))
+    return list({o.id: o for o in found if o is not None}.values())

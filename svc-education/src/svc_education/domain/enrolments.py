@@ -53,6 +53,8 @@ class EnrolmentRow:
     employee_ref: str
     external_ref: str
     role: str | None
+    demo: bool = False
+    source: str | None = None
 
 
 def current_municipality(number: str) -> str:

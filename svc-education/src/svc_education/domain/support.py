@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from shared import reference
 from shared.errors import BadUserInput, Conflict
 from shared.inputs import parse_county
 from svc_education.domain.checks import (
@@ -113,15 +114,30 @@ class Participant:
     role: ParticipantRole
 
 
-def check_join(
-    county: str,
-    municipality_county: str,
-    head_count: int,
-    participants: Sequence[Participant],
-) -> None:
+def check_county(county: str, municipality_county: str, across_county_border: bool) -> None:
+    """A service joins its own county's cohort, or, recorded as across the county border, one of
+    a neighbouring county where the programme enrolled it (Etne and Sveio, Hordaland then, in
+    Rogaland's 2018 cohort). Anything else is a mistake, not a choice."""
+    if municipality_county == county:
+        if across_county_border:
+            raise BadUserInput("acrossCountyBorder", f"the municipality is in county {county}")
+        return
+    if not reference.are_neighbours(county, municipality_county):
+        raise BadUserInput(
+            "municipality",
+            f"the cohort is for county {county}, which county {municipality_county} "
+            "does not border",
+        )
+    if not across_county_border:
+        raise BadUserInput(
+            "municipality",
+            f"the cohort is for county {county}; a service of the neighbouring county "
+            f"{municipality_county} joins with acrossCountyBorder: true",
+        )
+
+
+def check_join(head_count: int, participants: Sequence[Participant]) -> None:
     """The service's head count carries the commitment; participants are counted against it."""
-    if municipality_county != county:
-        raise BadUserInput("municipality", f"the cohort is for county {county}")
     if not 1 <= head_count <= MAX_HEAD_COUNT:
         raise BadUserInput("headCount", f"must be between 1 and {MAX_HEAD_COUNT}")
     if not participants:

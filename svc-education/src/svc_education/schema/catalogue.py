@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from shared.errors import NotFound
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.checks import share
@@ -73,7 +74,7 @@ class Programme:
 
 
 @strawberry.type
-class Offering:
+class Offering(ProvenanceFields):
     id: strawberry.ID
     term: str = strawberry.field(description='"2018H" (autumn) or "2019V" (spring)')
     seats: int
@@ -112,6 +113,7 @@ class Offering:
             term=row.term,
             seats=row.seats,
             seats_taken=row.seats_taken,
+            **provenance_of(row),
             programme_id=row.programme_id,
             institution_id=row.institution_id,
         )
@@ -149,7 +151,7 @@ class EducationTotals:
 
 
 @strawberry.input
-class OfferingInput:
+class OfferingInput(ProvenanceInput):
     programme_id: strawberry.ID
     term: str
     seats: int
@@ -219,5 +221,7 @@ class CatalogueMutation:
             programme_id=input.programme_id,
             term=input.term,
             seats=input.seats,
+            demo=input.demo,
+            source=input.source,
         )
         return Offering.from_row(row)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared.connections import Connection, Key, paginate, time_key
+from shared.provenance import ProvenanceFields, ProvenanceInput
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.enrolments import (
@@ -30,7 +32,7 @@ strawberry.enum(RowOutcome, name="EnrolmentResultStatus")
 
 
 @strawberry.type
-class Enrolment:
+class Enrolment(ProvenanceFields):
     id: strawberry.ID
     external_ref: str
     status: EnrolmentStatus
@@ -40,6 +42,7 @@ class Enrolment:
     completed_on: date | None
     offering_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
+    municipality_as_posted: strawberry.Private[str]
 
     @strawberry.field
     async def offering(self, info: strawberry.Info) -> Offering:
@@ -53,6 +56,15 @@ class Enrolment:
 
         return Municipality(number=self.municipality_number)
 
+    @strawberry.field(
+        description="The municipality's name in the year of the term, by the number it was "
+        "posted with (the name of the time, beside today's municipality { name })"
+    )
+    def municipality_name_then(self) -> str:
+        from svc_education.schema.regions import municipality_name_in
+
+        return municipality_name_in(self.municipality_as_posted, int(self.term[:4]))
+
     @classmethod
     def from_row(cls, row: models.Enrolment | NewEnrolment) -> Enrolment:
         return cls(
@@ -65,6 +77,9 @@ class Enrolment:
             completed_on=row.completed_on,
             offering_id=row.offering_id,
             municipality_number=row.municipality,
+            municipality_as_posted=row.municipality_as_posted or row.municipality,
+            demo=row.demo,
+            source=row.source,
         )
 
 
@@ -135,7 +150,7 @@ class CompletionInput:
 
 
 @strawberry.input
-class EnrolmentInput:
+class EnrolmentInput(ProvenanceInput):
     offering_id: strawberry.ID
     municipality: str = strawberry.field(
         description="Employing municipality, today's or a historical number"
@@ -149,6 +164,19 @@ class EnrolmentInput:
     role: str | None = None
 
 
+def enrolment_key(row: models.Enrolment) -> Key:
+    """Registration order."""
+    return time_key(row.registered_at, row.id)
+
+
+def enrolment_page(
+    rows: list[models.Enrolment], first: int | None, after: str | None
+) -> Connection[Enrolment]:
+    return Connection.of(
+        paginate(rows, enrolment_key, first=first, after=after), Enrolment.from_row
+    )
+
+
 @strawberry.type
 class EnrolmentQuery:
     @strawberry.field
@@ -156,6 +184,26 @@ class EnrolmentQuery:
         ctx = context_of(info)
         row = await enrolments.enrolment(ctx.runtime, ctx.principal, enrolment_id=id)
         return Enrolment.from_row(row)
+
+    @strawberry.field(
+        description="An institution's enrolments, a page at a time in registration order: its "
+        "own token sees its own; the directorate any institution's, or all. By status (e.g. "
+        "WAITLISTED, or ACTIVE ones whose completion is still to record) and term."
+    )
+    async def enrolments_connection(
+        self,
+        info: strawberry.Info,
+        institution: strawberry.ID | None = None,
+        status: EnrolmentStatus | None = None,
+        term: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Enrolment]:
+        ctx = context_of(info)
+        rows = await enrolments.institution_enrolments(
+            ctx.runtime, ctx.principal, institution=institution, status=status, term=term
+        )
+        return enrolment_page(rows, first, after)
 
 
 @strawberry.type
@@ -174,6 +222,8 @@ class EnrolmentMutation:
                 employee_ref=i.employee_ref,
                 external_ref=i.external_ref,
                 role=i.role,
+                demo=i.demo,
+                source=i.source,
             )
             for i in input
         ]

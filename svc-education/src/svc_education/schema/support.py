@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared import reference
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_education import models
 from svc_education.domain.checks import share
@@ -20,6 +22,7 @@ from svc_education.domain.support import (
     Scores,
 )
 from svc_education.service import support as support_service
+from svc_education.service import support_years
 
 if TYPE_CHECKING:
     from svc_education.schema.regions import County, Municipality
@@ -47,7 +50,7 @@ class CohortEvaluation:
 
 
 @strawberry.type(description="A cohort of one county's services, run by a knowledge centre")
-class SupportCohort:
+class SupportCohort(ProvenanceFields):
     id: strawberry.ID
     term: str = strawberry.field(description="The term it starts in, e.g. 2018H")
     knowledge_centre: KnowledgeCentre
@@ -66,6 +69,17 @@ class SupportCohort:
         from svc_education.schema.regions import County
 
         return County(number=self.county_number)
+
+    @strawberry.field(
+        description="The county's name in the year of the term (the name of the time)"
+    )
+    def county_name_then(self) -> str:
+        year = reference.record_year(self.year)
+        return reference.county_name_in(self.county_number, year) or self.county_number
+
+    @property
+    def year(self) -> int:
+        return int(self.term[:4])
 
     @strawberry.field
     async def gatherings(self, info: strawberry.Info) -> list[CohortGathering]:
@@ -128,6 +142,7 @@ class SupportCohort:
             status=CohortStatus(row.status),
             completed_at=row.completed_at,
             county_number=row.county,
+            **provenance_of(row),
         )
 
 
@@ -138,13 +153,17 @@ class CohortParticipant:
 
 
 @strawberry.type(description="A municipality's service in a cohort, all its employees committed")
-class CohortParticipation:
+class CohortParticipation(ProvenanceFields):
     id: strawberry.ID
     head_count: int = strawberry.field(description="Employees of the service")
     participant_count: int
     joined_at: datetime = strawberry.field(description="When the figures were last posted")
+    across_county_border: bool = strawberry.field(
+        description="Joined a neighbouring county's cohort, where the programme enrolled it"
+    )
     cohort_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
+    municipality_as_posted: strawberry.Private[str]
 
     @strawberry.field(description="Participants per employee of the service (0–1)")
     def employee_share(self) -> float:
@@ -162,6 +181,17 @@ class CohortParticipation:
         from svc_education.schema.regions import Municipality
 
         return Municipality(number=self.municipality_number)
+
+    @strawberry.field(
+        description="The municipality's name in the year of the cohort's term, by the number "
+        "it joined with (1129 in 2018: Forsand, today part of Sandnes)"
+    )
+    async def municipality_name_then(self, info: strawberry.Info) -> str:
+        from svc_education.schema.regions import municipality_name_in
+
+        row = await context_of(info).loaders.load(support_service.cohorts_by_id, self.cohort_id)
+        assert row is not None  # a participation's cohort is never deleted
+        return municipality_name_in(self.municipality_as_posted, int(row.term[:4]))
 
     @strawberry.field
     async def participants(self, info: strawberry.Info) -> list[CohortParticipant]:
@@ -187,13 +217,47 @@ class CohortParticipation:
             head_count=row.head_count,
             participant_count=row.participants,
             joined_at=row.joined_at,
+            across_county_border=row.across_county_border,
             cohort_id=row.cohort_id,
             municipality_number=row.municipality,
+            municipality_as_posted=row.municipality_as_posted or row.municipality,
+            **provenance_of(row),
+        )
+
+
+@strawberry.type(
+    description="A year's reported totals of the programme (2017: known only as totals)"
+)
+class SupportProgrammeYear(ProvenanceFields):
+    year: int
+    employees: int = strawberry.field(description="Leaders and employees who took part")
+    municipalities: int | None
+    counties: int | None
+    approximate: bool = strawberry.field(description="The report says about so many")
+
+    @classmethod
+    def from_row(cls, row: models.SupportProgrammeYear) -> SupportProgrammeYear:
+        return cls(
+            year=row.year,
+            employees=row.employees,
+            municipalities=row.municipalities,
+            counties=row.counties,
+            approximate=row.approximate,
+            **provenance_of(row),
         )
 
 
 @strawberry.input
-class SupportCohortInput:
+class SupportProgrammeYearInput(ProvenanceInput):
+    year: int
+    employees: int
+    municipalities: int | None = None
+    counties: int | None = None
+    approximate: bool = False
+
+
+@strawberry.input
+class SupportCohortInput(ProvenanceInput):
     county: str
     knowledge_centre: KnowledgeCentre
     starts_on: date
@@ -216,13 +280,18 @@ class CohortParticipantInput:
 
 
 @strawberry.input
-class CohortJoinInput:
+class CohortJoinInput(ProvenanceInput):
     cohort_id: strawberry.ID
     municipality: str
     head_count: int = strawberry.field(
         description="Employees of the service; all of them commit to take part"
     )
     participants: list[CohortParticipantInput]
+    across_county_border: bool = strawberry.field(
+        default=False,
+        description="The service of a neighbouring county joins this county's cohort, where "
+        "the programme enrolled it (Etne and Sveio, Hordaland then, in Rogaland's 2018 cohort)",
+    )
 
 
 @strawberry.input
@@ -259,9 +328,34 @@ class SupportQuery:
         row = await support_service.cohort(context_of(info).runtime, cohort_id=id)
         return SupportCohort.from_row(row) if row else None
 
+    @strawberry.field(description="The programme's reported totals per year (public).")
+    async def support_programme_years(self, info: strawberry.Info) -> list[SupportProgrammeYear]:
+        rows = await support_years.years(context_of(info).runtime)
+        return [SupportProgrammeYear.from_row(row) for row in rows]
+
 
 @strawberry.type
 class SupportMutation:
+    @strawberry.mutation(
+        description="The directorate records a year's reported totals; again replaces them."
+    )
+    async def record_support_programme_year(
+        self, info: strawberry.Info, input: SupportProgrammeYearInput
+    ) -> SupportProgrammeYear:
+        ctx = context_of(info)
+        row = await support_years.record_year(
+            ctx.runtime,
+            ctx.principal,
+            year=input.year,
+            employees=input.employees,
+            municipalities=input.municipalities,
+            counties=input.counties,
+            approximate=input.approximate,
+            demo=input.demo,
+            source=input.source,
+        )
+        return SupportProgrammeYear.from_row(row)
+
     @strawberry.mutation(description="The directorate creates a cohort for a county.")
     async def create_support_cohort(
         self, info: strawberry.Info, input: SupportCohortInput
@@ -274,6 +368,8 @@ class SupportMutation:
             knowledge_centre=input.knowledge_centre,
             starts_on=input.starts_on,
             ends_on=input.ends_on,
+            demo=input.demo,
+            source=input.source,
         )
         return SupportCohort.from_row(row)
 
@@ -316,6 +412,9 @@ class SupportMutation:
             municipality=input.municipality,
             head_count=input.head_count,
             participants=[Participant(p.employee_ref, p.role) for p in input.participants],
+            across_county_border=input.across_county_border,
+            demo=input.demo,
+            source=input.source,
         )
         return CohortParticipation.from_row(row)
 

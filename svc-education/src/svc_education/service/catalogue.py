@@ -13,6 +13,7 @@ from shared.auth import Principal
 from shared.errors import BadUserInput, Forbidden
 from shared.inputs import maybe_uuid, parse_county, parse_uuid
 from shared.loaders import Loaders
+from shared.provenance import parse_provenance
 from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime
 from svc_education.domain.checks import RowRejected, bad_input, parse_term, term_filter
@@ -28,7 +29,14 @@ Row = TypeVar("Row", Institution, Offering, Programme)
 
 
 async def create_offering(
-    runtime: ServiceRuntime, principal: Principal, *, programme_id: str, term: str, seats: int
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    programme_id: str,
+    term: str,
+    seats: int,
+    demo: bool = False,
+    source: str | None = None,
 ) -> Offering:
     """A partner institution offers a programme in a term."""
     institution = principal.require_institution()
@@ -36,6 +44,7 @@ async def create_offering(
         term, seats = parse_term(term), validate_seats(seats)
     except RowRejected as error:
         raise bad_input(error) from error
+    provenance = parse_provenance(demo, source)
     async with runtime.unit_of_work() as uow:
         programme = await uow.session.get(Programme, parse_uuid(programme_id, "programmeId"))
         if programme is None:
@@ -50,6 +59,7 @@ async def create_offering(
             seats=seats,
             seats_taken=0,
         )
+        offering.set_provenance(provenance)
         uow.session.add(offering)
     return offering
 

@@ -21,9 +21,10 @@ from shared.contracts.education import (
 from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_uuid
 from shared.loaders import Loaders
+from shared.provenance import Provenance, parse_provenance
 from shared.queries import many_by, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
-from svc_education.domain.checks import RowRejected
+from svc_education.domain.checks import RowRejected, term_filter
 from svc_education.domain.enrolments import (
     MAX_BATCH,
     CompletionRow,
@@ -52,11 +53,14 @@ class NewEnrolment:
     external_ref: str
     employee_ref: str
     municipality: str
+    municipality_as_posted: str
     term: str
     role: str | None
     status: EnrolmentStatus
     registered_at: datetime
     registered_by: str
+    demo: bool
+    source: str | None
     credits: None = None
     completed_on: None = None
 
@@ -171,6 +175,7 @@ def _register_row(
         check_references(row)
         offering = batch.offering(row.offering_id)
         municipality = current_municipality(row.municipality)
+        provenance = _row_provenance(row)
         status = place(offering, (row.employee_ref, offering.term) in batch.active_terms)
     except RowRejected as error:
         return RowResult(
@@ -183,11 +188,14 @@ def _register_row(
         external_ref=row.external_ref,
         employee_ref=row.employee_ref,
         municipality=municipality,
+        municipality_as_posted=row.municipality.strip(),
         term=offering.term,
         role=row.role,
         status=status,
         registered_at=datetime.now(UTC),
         registered_by=principal.subject or batch.institution,
+        demo=provenance.demo,
+        source=provenance.source,
     )
     batch.new.append(enrolment)
     batch.known[row.external_ref] = enrolment
@@ -196,6 +204,13 @@ def _register_row(
     uow.emit(_registered(enrolment, offering), municipality=municipality)
     outcome = RowOutcome.ACCEPTED if status is EnrolmentStatus.ACTIVE else RowOutcome.WAITLISTED
     return RowResult(row.external_ref, outcome, enrolment)
+
+
+def _row_provenance(row: EnrolmentRow) -> Provenance:
+    try:
+        return parse_provenance(row.demo, row.source)
+    except BadUserInput as error:
+        raise RowRejected("source", error.reason) from error
 
 
 def _registered(enrolment: NewEnrolment, offering: Offering) -> EnrolmentRegistered:
@@ -365,6 +380,33 @@ async def municipality_enrolments(
     if principal.institutions:
         return [row for row in rows if row.institution_id in principal.institutions]
     raise Forbidden(f"no access to municipality {municipality}'s enrolments")
+
+
+async def institution_enrolments(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    institution: str | None,
+    status: EnrolmentStatus | None,
+    term: str | None,
+) -> list[Enrolment]:
+    """An institution's enrolments, oldest first: its own token sees its own, the directorate
+    any institution's (or every one's, without an institution)."""
+    principal.require_authenticated()
+    if not principal.is_directorate:
+        own = principal.require_institution()
+        if institution not in (None, own):
+            raise Forbidden(f"no access to institution {institution}'s enrolments")
+        institution = own
+    query = select(Enrolment).order_by(Enrolment.registered_at, Enrolment.id)
+    if institution is not None:
+        query = query.where(Enrolment.institution_id == institution)
+    if status is not None:
+        query = query.where(Enrolment.status == status)
+    if term is not None:
+        query = query.where(Enrolment.term == term_filter(term))
+    async with runtime.sessions() as session:
+        return list(await session.scalars(query))
 
 
 enrolments_by_municipality = many_by(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, select
@@ -14,6 +15,7 @@ from shared.contracts.education import CohortCompleted, CohortJoined
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_municipality
 from shared.loaders import Loaders
+from shared.provenance import Provenance, parse_provenance
 from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain.checks import term_filter
@@ -25,6 +27,7 @@ from svc_education.domain.support import (
     Scores,
     ScoreSums,
     check_cohort_ended,
+    check_county,
     check_gathering_date,
     check_join,
     check_responses,
@@ -51,8 +54,11 @@ async def create_cohort(
     knowledge_centre: KnowledgeCentre,
     starts_on: date,
     ends_on: date,
+    demo: bool = False,
+    source: str | None = None,
 ) -> SupportCohort:
     principal.require_directorate()
+    provenance = parse_provenance(demo, source)
     cohort = SupportCohort(
         id=uuid.uuid4(),
         county=cohort_county(county),
@@ -64,6 +70,7 @@ async def create_cohort(
         created_at=datetime.now(UTC),
         created_by=_who(principal),
     )
+    cohort.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         uow.session.add(cohort)
     return cohort
@@ -133,15 +140,22 @@ async def join_cohort(
     municipality: str,
     head_count: int,
     participants: Sequence[Participant],
+    across_county_border: bool = False,
+    demo: bool = False,
+    source: str | None = None,
 ) -> CohortParticipation:
-    """A service joins with its head count and participants; joining again replaces them."""
+    """A service joins with its head count and participants; joining again replaces them. The
+    number as posted is kept, so the cohort shows the municipality by the name of its time."""
     principal.require_authenticated()
     found = parse_municipality(municipality)
     principal.require_acting_for(found.number)
+    provenance = parse_provenance(demo, source)
+    joining = Joining(municipality.strip(), found.number, across_county_border, provenance)
     async with runtime.unit_of_work() as uow:
         cohort = await _locked_cohort(uow.session, cohort_id)
         require_open(cohort.status)
-        check_join(cohort.county, found.county, head_count, participants)
+        check_county(cohort.county, found.county, across_county_border)
+        check_join(head_count, participants)
         participation = await uow.session.scalar(
             select(CohortParticipation).where(
                 CohortParticipation.cohort_id == cohort.id,
@@ -149,18 +163,27 @@ async def join_cohort(
             )
         )
         if participation is not None and await _unchanged(
-            uow.session, participation, head_count, participants
+            uow.session, participation, joining, head_count, participants
         ):
             return participation
         participation = await _replace_participation(
-            uow, cohort, participation, found.number, head_count, participants, _who(principal)
+            uow, cohort, participation, joining, head_count, participants, _who(principal)
         )
     return participation
+
+
+@dataclass(frozen=True, slots=True)
+class Joining:
+    posted: str  # the number as the client sent it (maybe one of before a reform)
+    municipality: str  # today's
+    across_county_border: bool
+    provenance: Provenance
 
 
 async def _unchanged(
     session: AsyncSession,
     participation: CohortParticipation,
+    joining: Joining,
     head_count: int,
     participants: Sequence[Participant],
 ) -> bool:
@@ -171,18 +194,26 @@ async def _unchanged(
     )
     stored = {(ref, role) for ref, role in rows}
     wanted = {(p.employee_ref, p.role.value) for p in participants}
-    return participation.head_count == head_count and stored == wanted
+    return (
+        participation.head_count == head_count
+        and participation.across_county_border == joining.across_county_border
+        and participation.municipality_as_posted == joining.posted
+        and (participation.demo, participation.source)
+        == (joining.provenance.demo, joining.provenance.source)
+        and stored == wanted
+    )
 
 
 async def _replace_participation(
     uow: UnitOfWork,
     cohort: SupportCohort,
     participation: CohortParticipation | None,
-    municipality: str,
+    joining: Joining,
     head_count: int,
     participants: Sequence[Participant],
     who: str,
 ) -> CohortParticipation:
+    municipality = joining.municipality
     if participation is None:
         participation = CohortParticipation(
             id=uuid.uuid4(), cohort_id=cohort.id, municipality=municipality
@@ -193,6 +224,9 @@ async def _replace_participation(
             delete(CohortParticipant).where(CohortParticipant.participation_id == participation.id)
         )
     participation.head_count, participation.participants = head_count, len(participants)
+    participation.across_county_border = joining.across_county_border
+    participation.municipality_as_posted = joining.posted
+    participation.set_provenance(joining.provenance)
     participation.joined_at, participation.joined_by = datetime.now(UTC), who
     await uow.session.flush()  # the participation row before its participants (foreign key)
     uow.session.add_all(

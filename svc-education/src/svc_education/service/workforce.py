@@ -121,17 +121,23 @@ async def workforce_report(
     runtime: ServiceRuntime, principal: Principal, *, county: str | None
 ) -> Report:
     """National figures for the directorate; a county's for it and its county governor."""
-    principal.require_authenticated()
-    if county is None:
-        principal.require_directorate()
-    else:
-        found = parse_county(county)
-        if not (principal.is_directorate or found.number in principal.counties):
-            raise Forbidden(f"no access to county {found.number}'s workforce figures")
-        county = found.number
+    county = require_area_figures(principal, county, "workforce figures")
     numbers = [m.number for m in reference.municipalities(county)]
     records = await workforce_by_municipality(runtime, numbers)
     return Report(county, len(numbers), [r for r in records if r is not None])
+
+
+def require_area_figures(principal: Principal, county: str | None, what: str) -> str | None:
+    """Figures built on the workforce records: national ones for the directorate, a county's
+    (today's number, which this returns) for it and its county governor."""
+    principal.require_authenticated()
+    if county is None:
+        principal.require_directorate()
+        return None
+    found = parse_county(county)
+    if not (principal.is_directorate or found.number in principal.counties):
+        raise Forbidden(f"no access to county {found.number}'s {what}")
+    return found.number
 
 
 async def municipality_workforce(

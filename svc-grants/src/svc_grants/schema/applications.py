@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 import strawberry
 
+from shared.connections import Connection, paginate, time_key
 from shared.money import format_nok, format_optional_nok
 from shared.subgraph import context_of
 from svc_grants import models
-from svc_grants.domain import ApplicationStatus
+from svc_grants.domain.applications import ApplicationStatus
+from svc_grants.http import document_url
+from svc_grants.schema.aftercare import ChangeRequest, GrantReport
 from svc_grants.schema.municipality import Municipality
 from svc_grants.schema.schemes import GrantScheme
-from svc_grants.service import applications, reads
+from svc_grants.service import applications, documents, reads
 
 strawberry.enum(ApplicationStatus, name="GrantApplicationStatus")
 
@@ -50,6 +53,23 @@ class GrantApplicationTransition:
         )
 
 
+@strawberry.type(description="A document kept by the platform; GET its url with the same token.")
+class Document:
+    id: strawberry.ID
+    title: str
+    media_type: str
+    url: str = strawberry.field(description="A path on the router (the GraphQL endpoint's host)")
+
+    @classmethod
+    def from_row(cls, row: models.GrantDocument) -> Document:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            title=row.title,
+            media_type=row.media_type,
+            url=document_url(row.id),
+        )
+
+
 @strawberry.type
 class GrantApplication:
     id: strawberry.ID
@@ -64,7 +84,14 @@ class GrantApplication:
     priority: int = strawberry.field(
         description="Municipalities taking part: a county governor assesses higher first"
     )
+    applicant: str = strawberry.field(
+        description='Who applied: "municipality:<nr>", "employer:<orgnr>" (a state or private '
+        'employer) or "network:<id>" (a learning network, through the municipality)'
+    )
     submitted_at: datetime
+    ends_on: date | None = strawberry.field(
+        description="An approved grant's period ends; an approved extension moves it"
+    )
     scheme_id: strawberry.Private[uuid.UUID]
     municipality_number: strawberry.Private[str]
 
@@ -85,6 +112,27 @@ class GrantApplication:
         )
         return [GrantApplicationTransition.from_row(row) for row in rows]
 
+    @strawberry.field(description="The reporting duties of an approved grant, by due date.")
+    async def reports(self, info: strawberry.Info) -> list[GrantReport]:
+        rows = await context_of(info).loaders.load(
+            reads.reports_by_application, uuid.UUID(str(self.id))
+        )
+        return [GrantReport.from_row(row) for row in rows]
+
+    @strawberry.field(description="The letter of the decision (a PDF), once decided.")
+    async def decision_letter(self, info: strawberry.Info) -> Document | None:
+        rows = await context_of(info).loaders.load(
+            documents.documents_by_application, uuid.UUID(str(self.id))
+        )
+        return Document.from_row(rows[-1]) if rows else None
+
+    @strawberry.field(description="The holder's change requests, oldest first.")
+    async def change_requests(self, info: strawberry.Info) -> list[ChangeRequest]:
+        rows = await context_of(info).loaders.load(
+            reads.change_requests_by_application, uuid.UUID(str(self.id))
+        )
+        return [ChangeRequest.from_row(row) for row in rows]
+
     @classmethod
     def from_row(cls, row: models.GrantApplication) -> GrantApplication:
         return cls(
@@ -98,7 +146,9 @@ class GrantApplication:
             enrolment_id=_id(row.enrolment_id),
             project_id=_id(row.project_id),
             priority=row.priority,
+            applicant=row.applicant or f"municipality:{row.municipality}",
             submitted_at=row.submitted_at,
+            ends_on=row.ends_on,
             scheme_id=row.scheme_id,
             municipality_number=row.municipality,
         )
@@ -115,6 +165,11 @@ class GrantApplicationInput:
     )
     project_id: strawberry.ID | None = strawberry.field(
         default=None, description="Development-project funds: the project"
+    )
+    employer: str | None = strawberry.field(
+        default=None,
+        description="Employer grant applied for by a state or private employer (its "
+        "organisation number, with its own employer:<orgnr> token) for its own staff",
     )
 
 
@@ -155,6 +210,26 @@ class ApplicationQuery:
         return [GrantApplication.from_row(row) for row in rows]
 
     @strawberry.field(
+        description="The same applications as `grantApplications`, a page at a time in the "
+        "order they were submitted (Relay connection)."
+    )
+    async def grant_applications_connection(
+        self,
+        info: strawberry.Info,
+        county: str | None = None,
+        scheme_id: strawberry.ID | None = None,
+        status: ApplicationStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[GrantApplication]:
+        ctx = context_of(info)
+        rows = await reads.applications(
+            ctx.runtime, ctx.principal, county=county, scheme_id=scheme_id, status=status
+        )
+        page = paginate(rows, lambda r: time_key(r.submitted_at, r.id), first=first, after=after)
+        return Connection.of(page, GrantApplication.from_row)
+
+    @strawberry.field(
         description="A county's undecided development-project applications, in the order to "
         "assess them: most municipalities first, then oldest first."
     )
@@ -184,6 +259,7 @@ class ApplicationMutation:
             purpose=input.purpose,
             enrolment_id=input.enrolment_id,
             project_id=input.project_id,
+            employer=input.employer,
         )
         return GrantApplication.from_row(row)
 
@@ -213,6 +289,24 @@ class ApplicationMutation:
             approve=input.outcome is GrantDecisionOutcome.APPROVE,
             amount_nok=input.amount_nok,
             reason=input.reason,
+        )
+        return GrantApplication.from_row(row)
+
+    @strawberry.mutation(
+        description="The assessor about to decide declares no conflict of interest "
+        "(recuse: false) or recuses (recuse: true, with the reason); a recused assessor "
+        "cannot decide the application, and one who declared nothing must first."
+    )
+    async def declare_grant_impartiality(
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        recuse: bool,
+        reason: str | None = None,
+    ) -> GrantApplication:
+        ctx = context_of(info)
+        row = await applications.declare_impartiality(
+            ctx.runtime, ctx.principal, application_id=id, recuse=recuse, reason=reason
         )
         return GrantApplication.from_row(row)
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import strawberry
 
+from shared import reference
 from shared.money import format_nok, format_optional_nok
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_grants import models
-from svc_grants.domain import SchemeKind
+from svc_grants.domain.applications import SchemeKind
 from svc_grants.schema.municipality import County
 from svc_grants.service import reads, schemes
 from svc_grants.service.reads import CountyBudget
+from svc_grants.service.schemes import YearFunds
 
 strawberry.enum(SchemeKind, name="GrantSchemeKind")
 
 
 @strawberry.type
-class GrantScheme:
+class GrantScheme(ProvenanceFields):
     id: strawberry.ID
     name: str
     year: int
@@ -31,6 +34,16 @@ class GrantScheme:
     cap_per_enrolment_nok: str | None = strawberry.field(
         description="Employer grants: the most one enrolment may be granted"
     )
+    county_as_posted: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="The county's name in the scheme's year, by the number it was created "
+        'with (12 for 2018: "Hordaland", today part of Vestland)'
+    )
+    def county_name_then(self) -> str | None:
+        number = self.county_as_posted or self.county
+        year = reference.record_year(self.year)
+        return reference.county_name_in(number, year) if number else None
 
     @classmethod
     def from_row(cls, row: models.GrantScheme) -> GrantScheme:
@@ -45,6 +58,8 @@ class GrantScheme:
             paid_nok=format_nok(row.paid_ore),
             available_nok=format_nok(row.budget_ore - row.committed_ore),
             cap_per_enrolment_nok=format_optional_nok(row.cap_per_enrolment_ore),
+            county_as_posted=row.county_as_posted,
+            **provenance_of(row),
         )
 
 
@@ -71,8 +86,23 @@ class CountyGrantBudget:
         )
 
 
+@strawberry.type(description="A year's appropriation for the programme's grants.")
+class Appropriation:
+    year: int
+    amount_nok: str
+    allocated_nok: str = strawberry.field(description="The sum of that year's scheme budgets")
+
+    @classmethod
+    def of(cls, funds: YearFunds) -> Appropriation:
+        return cls(
+            year=funds.year,
+            amount_nok=format_nok(funds.amount_ore),
+            allocated_nok=format_nok(funds.allocated_ore),
+        )
+
+
 @strawberry.input
-class GrantSchemeInput:
+class GrantSchemeInput(ProvenanceInput):
     name: str
     year: int
     kind: SchemeKind
@@ -101,10 +131,31 @@ class SchemeQuery:
         budgets = await reads.county_budgets(context_of(info).runtime, year=year)
         return [CountyGrantBudget.of(budget) for budget in budgets]
 
+    @strawberry.field(description="The year's appropriation; null until the directorate sets it.")
+    async def appropriation(self, info: strawberry.Info, year: int) -> Appropriation | None:
+        funds = await schemes.appropriation(context_of(info).runtime, year=year)
+        return Appropriation.of(funds) if funds else None
+
 
 @strawberry.type
 class SchemeMutation:
-    @strawberry.mutation(description="The directorate creates a scheme with its annual budget.")
+    @strawberry.mutation(
+        description="The directorate sets a year's appropriation; the year's scheme budgets "
+        "never exceed it (CONFLICT when they already do)."
+    )
+    async def set_appropriation(
+        self, info: strawberry.Info, year: int, amount_nok: str
+    ) -> Appropriation:
+        ctx = context_of(info)
+        funds = await schemes.set_appropriation(
+            ctx.runtime, ctx.principal, year=year, amount_nok=amount_nok
+        )
+        return Appropriation.of(funds)
+
+    @strawberry.mutation(
+        description="The directorate creates a scheme with its annual budget; CONFLICT when "
+        "it would take the year's schemes above the year's appropriation."
+    )
     async def create_grant_scheme(
         self, info: strawberry.Info, input: GrantSchemeInput
     ) -> GrantScheme:
@@ -118,5 +169,7 @@ class SchemeMutation:
             budget_nok=input.budget_nok,
             county=input.county,
             cap_per_enrolment_nok=input.cap_per_enrolment_nok,
+            demo=input.demo,
+            source=input.source,
         )
         return GrantScheme.from_row(row)

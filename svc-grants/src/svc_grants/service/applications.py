@@ -19,21 +19,24 @@ from shared.contracts.grants import (
     GrantRejected,
     GrantSettled,
 )
-from shared.errors import BadUserInput, Conflict, NotFound
+from shared.errors import BadUserInput, Conflict
 from shared.events import Contract
 from shared.inputs import parse_municipality, parse_optional_uuid, parse_uuid
 from shared.money import parse_nok, parse_optional_nok
 from shared.runtime import ServiceRuntime
-from svc_grants import domain
-from svc_grants.domain import ApplicationStatus, EligibilityStatus, SchemeKind
+from svc_grants.domain import applications as domain
+from svc_grants.domain.aftercare import check_final_payment
+from svc_grants.domain.applications import ApplicationStatus, EligibilityStatus, SchemeKind
 from svc_grants.models import (
     CompetencePlan,
     DevelopmentProject,
     Eligibility,
     GrantApplication,
+    GrantImpartiality,
     GrantScheme,
 )
-from svc_grants.service.history import Actor, ids, reclaimed, record, transaction
+from svc_grants.service import aftercare, documents, notices
+from svc_grants.service.history import Actor, administered, ids, reclaimed, record, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class _Target:
     county: str
     priority: int
     limit_ore: int
+    applicant: str | None  # "employer:<orgnr>", "network:<id>"; none: the municipality itself
 
 
 async def submit_application(
@@ -55,10 +59,16 @@ async def submit_application(
     purpose: str,
     enrolment_id: str | None = None,
     project_id: str | None = None,
+    employer: str | None = None,
 ) -> GrantApplication:
-    """Creates an application in SUBMITTED, for an eligible enrolment or a qualifying project."""
+    """Creates an application in SUBMITTED, for an eligible enrolment or a qualifying project.
+
+    A state or private employer applies for its own staff's enrolments (`employer`, with its
+    own token); a municipality applies for project funds acting for its learning network."""
     applicant = parse_municipality(municipality)
-    actor = Actor(principal.subject or "", domain.submitter_role(principal, applicant.number))
+    orgnr = domain.parse_employer(employer)
+    role = domain.applicant_role(principal, applicant.number, orgnr and f"{domain.EMPLOYER}{orgnr}")
+    actor = Actor(principal.subject or "", role)
     requested = parse_nok(amount_nok, "amountNok")
     purpose = domain.required_text(purpose, "purpose")
     enrolment = parse_optional_uuid(enrolment_id, "enrolmentId")
@@ -67,9 +77,9 @@ async def submit_application(
         scheme = await uow.session.get(GrantScheme, parse_uuid(scheme_id, "schemeId"))
         if scheme is None:
             raise BadUserInput("schemeId", "no grant scheme has this id")
-        domain.check_target(SchemeKind(scheme.kind), enrolment, project)
+        domain.check_target(SchemeKind(scheme.kind), enrolment, project, orgnr)
         if enrolment is not None:
-            target = await _enrolment_target(uow.session, enrolment, applicant, scheme)
+            target = await _enrolment_target(uow.session, enrolment, applicant, scheme, orgnr)
         else:
             target = await _project_target(uow.session, project, applicant, scheme)
         now = datetime.now(UTC)
@@ -89,6 +99,7 @@ async def submit_application(
             reclaimed_ore=0,
             submitted_at=now,
             updated_at=now,
+            applicant=target.applicant,
         )
         change = domain.submit(app)
         await _insert_holding_target(uow.session, app)
@@ -101,12 +112,17 @@ async def _enrolment_target(
     enrolment_id: uuid.UUID,
     municipality: reference.Municipality,
     scheme: GrantScheme,
+    employer: str | None,
 ) -> _Target:
     # Locked: a concurrent withdrawal of the enrolment waits for this submission, then cancels it.
     row = await session.get(Eligibility, enrolment_id, with_for_update=True)
-    enrolment = domain.Enrolment(row.municipality, row.year, row.status) if row else None
-    domain.check_enrolment(enrolment, municipality.number, scheme.year)
-    return _Target(municipality.county, domain.priority([municipality.number]), _cap(scheme))
+    enrolment = (
+        domain.Enrolment(row.municipality, row.year, row.status, row.employer) if row else None
+    )
+    domain.check_enrolment(enrolment, municipality.number, scheme.year, employer)
+    applicant = employer and f"{domain.EMPLOYER}{employer}"
+    priority = domain.priority([municipality.number])
+    return _Target(municipality.county, priority, _cap(scheme), applicant)
 
 
 def _cap(scheme: GrantScheme) -> int:
@@ -132,7 +148,9 @@ async def _project_target(
         municipality.number,
         scheme.county,
     )
-    return _Target(row.county, domain.priority(row.municipalities), scheme.budget_ore)
+    # The municipality applies acting for the project's learning network.
+    network = f"network:{row.network_id}"
+    return _Target(row.county, domain.priority(row.municipalities), scheme.budget_ore, network)
 
 
 async def _insert_holding_target(session: AsyncSession, app: GrantApplication) -> None:
@@ -160,7 +178,7 @@ async def start_assessment(
     runtime: ServiceRuntime, principal: Principal, *, application_id: str
 ) -> GrantApplication:
     async with transaction(runtime) as uow:
-        app, _, actor = await _administered(uow.session, principal, application_id)
+        app, _, actor = await administered(uow.session, principal, application_id)
         change = domain.start_assessment(app)
         record(uow, app, change, actor, None, None)
     return app
@@ -179,16 +197,59 @@ async def decide(
     reason = domain.required_text(reason, "reason")
     amount = parse_optional_nok(amount_nok, "amountNok")
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
+        domain.check_impartial(await _recused(uow.session, app, actor))
         event: Contract
         if approve:
             change = domain.approve(app, scheme, amount)
+            aftercare.open_reports(uow.session, app, scheme)
             event = GrantAwarded(**ids(app), amount_ore=app.approved_ore or 0, reason=reason)
         else:
             change = domain.reject(app, amount)
             event = GrantRejected(**ids(app), reason=reason)
+        documents.write_decision_letter(uow.session, app, scheme, reason)
+        notices.tell_decision(uow.session, app, scheme, reason)
         record(uow, app, change, actor, reason, event)
     return app
+
+
+async def declare_impartiality(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    application_id: str,
+    recuse: bool,
+    reason: str | None,
+) -> GrantApplication:
+    """The assessor about to decide declares no conflict of interest, or recuses (with the
+    reason); in the application's history either way."""
+    async with transaction(runtime) as uow:
+        app, _, actor = await administered(uow.session, principal, application_id)
+        found = await uow.session.scalar(
+            select(GrantImpartiality).where(
+                GrantImpartiality.application_id == app.id,
+                GrantImpartiality.subject == actor.subject,
+            )
+        )
+        kept = domain.declare(found.recused if found else None, app.status, recuse, reason)
+        declaration = found or GrantImpartiality(application_id=app.id, subject=actor.subject)
+        declaration.role, declaration.recused, declaration.reason = actor.role, recuse, kept
+        declaration.declared_at = datetime.now(UTC)
+        uow.session.add(declaration)
+        said = f"recused: {kept}" if recuse else "declared no conflict of interest"
+        status = ApplicationStatus(app.status)
+        record(uow, app, domain.Change(status, status), actor, said[: domain.MAX_TEXT], None)
+    return app
+
+
+async def _recused(session: AsyncSession, app: GrantApplication, actor: Actor) -> bool | None:
+    """The assessor's declaration: recused or not; None when none was made."""
+    return await session.scalar(
+        select(GrantImpartiality.recused).where(
+            GrantImpartiality.application_id == app.id,
+            GrantImpartiality.subject == actor.subject,
+        )
+    )
 
 
 async def record_payment(
@@ -196,7 +257,10 @@ async def record_payment(
 ) -> GrantApplication:
     amount = parse_nok(amount_nok, "amountNok")
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
+        domain.next_status(app.status, domain.Action.PAY)
+        final_report = await aftercare.final_report_status(uow.session, app)
+        check_final_payment(app.approved_ore or 0, app.paid_ore, amount, final_report)
         change = domain.pay(app, scheme, amount)
         event = GrantPaid(**ids(app), amount_ore=amount, paid_total_ore=app.paid_ore)
         record(uow, app, change, actor, None, event)
@@ -208,7 +272,7 @@ async def settle(
 ) -> GrantApplication:
     """Closes a paid grant once its course is completed (project funds: once paid)."""
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
         change = domain.settle(app, scheme, await _course_completed(uow.session, app))
         event = GrantSettled(
             **ids(app), paid_total_ore=app.paid_ore, released_ore=change.amount_ore or 0
@@ -237,21 +301,7 @@ async def reclaim(
     amount = parse_nok(amount_nok, "amountNok")
     reason = domain.required_text(reason, "reason")
     async with transaction(runtime) as uow:
-        app, scheme, actor = await _administered(uow.session, principal, application_id)
+        app, scheme, actor = await administered(uow.session, principal, application_id)
         change = domain.reclaim(app, scheme, amount)
         record(uow, app, change, actor, reason, reclaimed(app, reason))
     return app
-
-
-async def _administered(
-    session: AsyncSession, principal: Principal, application_id: str
-) -> tuple[GrantApplication, GrantScheme, Actor]:
-    """The application and its scheme, locked (scheme first), if the principal administers it."""
-    principal.require_authenticated()
-    app = await session.get(GrantApplication, parse_uuid(application_id, "id"))
-    if app is None or not domain.may_see_application(principal, app.municipality, app.county):
-        raise NotFound("no grant application has this id")
-    scheme = await session.get_one(GrantScheme, app.scheme_id, with_for_update=True)
-    role = domain.administrator_role(principal, scheme.kind, scheme.county)
-    await session.refresh(app, with_for_update=True)
-    return app, scheme, Actor(principal.subject or "", role)

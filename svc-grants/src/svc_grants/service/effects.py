@@ -26,8 +26,8 @@ from shared.contracts.networks import (
 )
 from shared.events import Contract, Envelope
 from shared.runtime import UnitOfWork
-from svc_grants import domain
-from svc_grants.domain import ApplicationStatus, Change, EligibilityStatus
+from svc_grants.domain import applications as domain
+from svc_grants.domain.applications import ApplicationStatus, Change, EligibilityStatus
 from svc_grants.models import (
     Base,
     CompetencePlan,
@@ -63,6 +63,7 @@ async def record_enrolments(uow: UnitOfWork, registrations: Sequence[EnrolmentRe
                 "year": domain.term_year(registered.term),
                 "status": domain.eligibility_for(registered.status),
                 "updated_at": now,
+                "employer": registered.employer,
             }
             for registered in registrations
         ],

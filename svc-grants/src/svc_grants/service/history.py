@@ -13,14 +13,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from shared.auth import Principal
 from shared.contracts.grants import GrantReclaimed
-from shared.errors import Conflict
+from shared.errors import Conflict, NotFound
 from shared.events import Contract, Envelope
+from shared.inputs import parse_uuid
 from shared.runtime import ServiceRuntime, UnitOfWork
-from svc_grants.domain import Change
-from svc_grants.models import GrantApplication, GrantApplicationTransition
+from svc_grants.domain import applications as domain
+from svc_grants.domain.applications import Change
+from svc_grants.models import GrantApplication, GrantApplicationTransition, GrantScheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +81,19 @@ def ids(app: GrantApplication) -> dict[str, object]:
 
 def reclaimed(app: GrantApplication, reason: str) -> GrantReclaimed:
     return GrantReclaimed(**ids(app), amount_ore=app.reclaimed_ore, reason=reason)
+
+
+async def administered(
+    session: AsyncSession, principal: Principal, application_id: str
+) -> tuple[GrantApplication, GrantScheme, Actor]:
+    """The application and its scheme, locked (scheme first), if the principal administers it."""
+    principal.require_authenticated()
+    app = await session.get(GrantApplication, parse_uuid(application_id, "id"))
+    if app is None or not domain.may_see_application(
+        principal, app.municipality, app.county, app.applicant
+    ):
+        raise NotFound("no grant application has this id")
+    scheme = await session.get_one(GrantScheme, app.scheme_id, with_for_update=True)
+    role = domain.administrator_role(principal, scheme.kind, scheme.county)
+    await session.refresh(app, with_for_update=True)
+    return app, scheme, Actor(principal.subject or "", role)

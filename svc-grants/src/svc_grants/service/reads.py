@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
@@ -13,12 +13,14 @@ from shared.inputs import parse_county, parse_uuid
 from shared.loaders import Loaders
 from shared.queries import many_by, one_by
 from shared.runtime import ServiceRuntime
-from svc_grants import domain
-from svc_grants.domain import UNDECIDED, ApplicationStatus, SchemeKind
+from svc_grants.domain import applications as domain
+from svc_grants.domain.applications import UNDECIDED, ApplicationStatus, SchemeKind
 from svc_grants.models import (
     Eligibility,
     GrantApplication,
     GrantApplicationTransition,
+    GrantChangeRequest,
+    GrantReport,
     GrantScheme,
 )
 
@@ -68,7 +70,9 @@ async def application(
     principal.require_authenticated()
     async with runtime.sessions() as session:
         found = await session.get(GrantApplication, parse_uuid(application_id, "id"))
-    if found is None or not domain.may_see_application(principal, found.municipality, found.county):
+    if found is None or not domain.may_see_application(
+        principal, found.municipality, found.county, found.applicant
+    ):
         raise NotFound("no grant application has this id")
     return found
 
@@ -119,9 +123,14 @@ def _visible(principal: Principal, county: str | None) -> ColumnElement[bool]:
         return GrantApplication.county == number
     if principal.is_directorate:
         return true()
+    not_an_employers = or_(
+        GrantApplication.applicant.is_(None),
+        GrantApplication.applicant.not_like(f"{domain.EMPLOYER}%"),
+    )
     return or_(
         GrantApplication.county.in_(principal.counties),
-        GrantApplication.municipality.in_(principal.municipalities),
+        and_(GrantApplication.municipality.in_(principal.municipalities), not_an_employers),
+        GrantApplication.applicant.in_([f"{domain.EMPLOYER}{e}" for e in principal.employers]),
     )
 
 
@@ -139,7 +148,13 @@ async def municipality_applications(
     loaders: Loaders, principal: Principal, *, municipality: str
 ) -> list[GrantApplication]:
     principal.require_municipality(municipality)
-    return await loaders.load(applications_by_municipality, municipality)
+    rows = await loaders.load(applications_by_municipality, municipality)
+    # A state or private employer's applications are its own, not the municipality's.
+    return [
+        row
+        for row in rows
+        if domain.may_see_application(principal, row.municipality, row.county, row.applicant)
+    ]
 
 
 # Batch functions for loaders (shared.queries) -----------------------------------------------------
@@ -172,4 +187,12 @@ transitions_by_application = many_by(
     GrantApplicationTransition,
     GrantApplicationTransition.application_id,
     order_by=GrantApplicationTransition.id,
+)
+reports_by_application = many_by(
+    GrantReport, GrantReport.application_id, order_by=GrantReport.due_on
+)
+change_requests_by_application = many_by(
+    GrantChangeRequest,
+    GrantChangeRequest.application_id,
+    order_by=GrantChangeRequest.requested_at,
 )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.schema.types import GuidanceAdviser
 from svc_guidance.service import advisers, reads
 
 
 @strawberry.input
-class GuidanceAdviserInput:
+class GuidanceAdviserInput(ProvenanceInput):
     name: str
     capacity: int = strawberry.field(description="Concurrent active engagements, 1 to 10")
     background: str | None = None
@@ -40,5 +41,7 @@ class AdviserMutation:
             capacity=input.capacity,
             background=input.background,
             region=input.region,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceAdviser.from_row(row)

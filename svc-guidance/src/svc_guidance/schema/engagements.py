@@ -6,6 +6,8 @@ from datetime import date
 
 import strawberry
 
+from shared.connections import Connection, paginate
+from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.domain import EngagementStatus
 from svc_guidance.schema.types import GuidanceEngagement, GuidanceMilestone, GuidanceVisit
@@ -13,7 +15,7 @@ from svc_guidance.service import engagements, reads
 
 
 @strawberry.input
-class GuidanceEngagementInput:
+class GuidanceEngagementInput(ProvenanceInput):
     case_id: strawberry.ID
     round: int = strawberry.field(description="The round (pulje): the year it starts")
     starts_on: date
@@ -58,6 +60,28 @@ class EngagementQuery:
         )
         return [GuidanceEngagement.from_row(row) for row in rows]
 
+    @strawberry.field(
+        description="The same engagements as `guidanceEngagements`, a page at a time by round "
+        "and host (Relay connection)."
+    )
+    async def guidance_engagements_connection(
+        self,
+        info: strawberry.Info,
+        round: int | None = None,
+        adviser: strawberry.ID | None = None,
+        status: EngagementStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[GuidanceEngagement]:
+        ctx = context_of(info)
+        rows = await reads.engagements(
+            ctx.runtime, ctx.principal, round_year=round, adviser_id=adviser, status=status
+        )
+        page = paginate(
+            rows, lambda r: (r.round, r.municipality, str(r.id)), first=first, after=after
+        )
+        return Connection.of(page, GuidanceEngagement.from_row)
+
     @strawberry.field
     async def guidance_engagement(
         self, info: strawberry.Info, id: strawberry.ID
@@ -85,6 +109,8 @@ class EngagementMutation:
             starts_on=input.starts_on,
             advisers=input.advisers,
             also_covers=input.also_covers,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceEngagement.from_row(row)
 

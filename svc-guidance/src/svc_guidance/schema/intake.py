@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.connections import Connection, paginate, time_key
+from shared.provenance import ProvenanceInput
 from shared.subgraph import context_of
 from svc_guidance.domain import CaseStatus
 from svc_guidance.schema.types import GuidanceCase
@@ -11,7 +13,7 @@ from svc_guidance.service import intake, reads
 
 
 @strawberry.input
-class GuidanceNominationInput:
+class GuidanceNominationInput(ProvenanceInput):
     municipality: str
     reason: str
     evidence: str | None = strawberry.field(
@@ -20,7 +22,7 @@ class GuidanceNominationInput:
 
 
 @strawberry.input
-class GuidanceRequestInput:
+class GuidanceRequestInput(ProvenanceInput):
     municipality: str
     reason: str
     committed_hours_per_month: int | None = strawberry.field(
@@ -54,6 +56,25 @@ class IntakeQuery:
         )
         return [GuidanceCase.from_row(row) for row in rows]
 
+    @strawberry.field(
+        description="The same cases as `guidanceCases`, a page at a time, oldest first (Relay "
+        "connection)."
+    )
+    async def guidance_cases_connection(
+        self,
+        info: strawberry.Info,
+        municipality: str | None = None,
+        status: CaseStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[GuidanceCase]:
+        ctx = context_of(info)
+        rows = await reads.cases(
+            ctx.runtime, ctx.principal, municipality=municipality, status=status
+        )
+        page = paginate(rows, lambda r: time_key(r.opened_at, r.id), first=first, after=after)
+        return Connection.of(page, GuidanceCase.from_row)
+
     @strawberry.field
     async def guidance_case(self, info: strawberry.Info, id: strawberry.ID) -> GuidanceCase | None:
         ctx = context_of(info)
@@ -76,6 +97,8 @@ class IntakeMutation:
             municipality=input.municipality,
             reason=input.reason,
             evidence=input.evidence,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceCase.from_row(row)
 
@@ -90,6 +113,8 @@ class IntakeMutation:
             municipality=input.municipality,
             reason=input.reason,
             committed_hours_per_month=input.committed_hours_per_month,
+            demo=input.demo,
+            source=input.source,
         )
         return GuidanceCase.from_row(row)
 

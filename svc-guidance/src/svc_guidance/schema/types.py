@@ -11,6 +11,8 @@ from datetime import date
 
 import strawberry
 
+from shared import reference
+from shared.provenance import ProvenanceFields, provenance_of
 from shared.subgraph import MunicipalityKey, context_of
 from svc_guidance import models
 from svc_guidance.domain import CaseStatus, EngagementStatus, GuidanceOrigin, RiskLevel
@@ -41,7 +43,7 @@ class Municipality(MunicipalityKey):
 
 
 @strawberry.type
-class GuidanceAdviser:
+class GuidanceAdviser(ProvenanceFields):
     id: strawberry.ID
     name: str
     capacity: int = strawberry.field(description="Active engagements the adviser can carry")
@@ -76,11 +78,12 @@ class GuidanceAdviser:
             capacity=row.capacity,
             active_engagements=row.active_engagements,
             row=row,
+            **provenance_of(row),
         )
 
 
 @strawberry.type
-class GuidanceCase:
+class GuidanceCase(ProvenanceFields):
     id: strawberry.ID
     origin: GuidanceOrigin
     status: CaseStatus
@@ -121,6 +124,7 @@ class GuidanceCase:
             committed_hours_per_month=row.committed_hours_per_month,
             opened_on=row.opened_at.date(),
             row=row,
+            **provenance_of(row),
         )
 
 
@@ -157,7 +161,7 @@ class GuidanceVisit:
 
 
 @strawberry.type
-class GuidanceEngagement:
+class GuidanceEngagement(ProvenanceFields):
     id: strawberry.ID
     round: int
     starts_on: date
@@ -171,6 +175,16 @@ class GuidanceEngagement:
     @strawberry.field(description="The host municipality (a shared service's host).")
     def municipality(self) -> Municipality:
         return Municipality(number=self.row.municipality)
+
+    @strawberry.field(
+        description="The host's name in the round's year, by the number its case was opened "
+        'with (1432 in 2018: "Førde", today part of Sunnfjord)'
+    )
+    async def municipality_name_then(self, info: strawberry.Info) -> str:
+        case = await context_of(info).loaders.load(reads.cases_by_id, self.row.case_id)
+        assert case is not None  # an engagement's case is never deleted
+        number = case.municipality_as_posted or case.municipality
+        return reference.name_in(number, reference.record_year(self.round)) or number
 
     @strawberry.field(description="Every municipality it covers, the host first.")
     async def covered_municipalities(self, info: strawberry.Info) -> list[Municipality]:
@@ -210,4 +224,5 @@ class GuidanceEngagement:
             final_report=row.final_report,
             ended_reason=row.ended_reason,
             row=row,
+            **provenance_of(row),
         )

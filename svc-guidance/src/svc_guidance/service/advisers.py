@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from shared.auth import Principal
 from shared.inputs import optional_text, required_text
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime
 from svc_guidance import domain
 from svc_guidance.models import GuidanceAdviser
@@ -23,9 +24,12 @@ async def register(
     capacity: int,
     background: str | None = None,
     region: str | None = None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> GuidanceAdviser:
     principal.require_directorate()
     domain.check_capacity(capacity)
+    provenance = parse_provenance(demo, source)
     adviser = GuidanceAdviser(
         id=uuid.uuid4(),
         name=required_text(name, "name", domain.MAX_NAME),
@@ -36,6 +40,7 @@ async def register(
         registered_at=now(),
         registered_by=subject(principal),
     )
+    adviser.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         uow.session.add(adviser)
     return adviser

@@ -23,6 +23,7 @@ from shared.contracts.guidance import (
 )
 from shared.errors import BadUserInput, Conflict, NotFound
 from shared.inputs import parse_municipality, parse_uuid, required_text
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_guidance import domain
 from svc_guidance.domain import EngagementStatus
@@ -48,6 +49,8 @@ async def start(
     starts_on: date,
     advisers: Sequence[str],
     also_covers: Sequence[str] | None = None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> GuidanceEngagement:
     """Two years of guidance for an ACCEPTED case; CONFLICT, and nothing written, when the case
     is not accepted, an adviser is at capacity or a covered municipality is already engaged."""
@@ -55,12 +58,14 @@ async def start(
     domain.check_round(round_year, starts_on)
     adviser_ids = _adviser_ids(advisers)
     others = [parse_municipality(n, "alsoCovers") for n in also_covers or ()]
+    provenance = parse_provenance(demo, source)
     async with runtime.unit_of_work() as uow:
         case = await visible_case(uow, principal, case_id, lock=True)
         domain.engage(case)
         team = await _locked_advisers(uow.session, adviser_ids)
         domain.assign(team)
         engagement = _engagement(principal, case, round_year, starts_on)
+        engagement.set_provenance(provenance)
         covered = domain.covered(case.municipality, [m.number for m in others])
         await _check_not_engaged(uow.session, covered)
         counties = {m.number: m.county for m in others} | {case.municipality: case.county}

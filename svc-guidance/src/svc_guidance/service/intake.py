@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from shared import reference
 from shared.auth import Principal
 from shared.contracts.guidance import GuidanceAccepted, GuidanceDeclined, GuidanceRequested
 from shared.errors import NotFound
 from shared.inputs import optional_text, parse_municipality, parse_uuid, required_text
+from shared.provenance import Provenance, parse_provenance
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_guidance import domain
 from svc_guidance.domain import CaseStatus, GuidanceOrigin
@@ -23,14 +25,17 @@ async def nominate(
     municipality: str,
     reason: str,
     evidence: str | None = None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> GuidanceCase:
     """The county governor of the municipality's county (or the directorate) nominates it."""
     target = parse_municipality(municipality)
     principal.require_governor_of(target.county)
     reason = required_text(reason, "reason", domain.MAX_REASON)
     evidence = optional_text(evidence, "evidence", domain.MAX_EVIDENCE)
+    opening = Opening(municipality.strip(), target, reason, parse_provenance(demo, source))
     async with runtime.unit_of_work() as uow:
-        return await _open(uow, principal, target, GuidanceOrigin.NOMINATED, reason, evidence)
+        return await _open(uow, principal, opening, GuidanceOrigin.NOMINATED, evidence)
 
 
 async def request(
@@ -40,13 +45,16 @@ async def request(
     municipality: str,
     reason: str,
     committed_hours_per_month: int | None = None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> GuidanceCase:
     """The municipality asks for guidance; with committed hours it has accepted at once."""
     target = parse_municipality(municipality)
     principal.require_itself(target.number)
     reason = required_text(reason, "reason", domain.MAX_REASON)
+    opening = Opening(municipality.strip(), target, reason, parse_provenance(demo, source))
     async with runtime.unit_of_work() as uow:
-        case = await _open(uow, principal, target, GuidanceOrigin.REQUESTED, reason, None)
+        case = await _open(uow, principal, opening, GuidanceOrigin.REQUESTED, None)
         if committed_hours_per_month is not None:
             _answer(uow, principal, case, True, committed_hours_per_month)
         return case
@@ -81,26 +89,36 @@ async def visible_case(
     return case
 
 
+@dataclass(frozen=True, slots=True)
+class Opening:
+    posted: str  # the number as the client sent it (maybe one of before a reform)
+    target: reference.Municipality  # today's
+    reason: str
+    provenance: Provenance
+
+
 async def _open(
     uow: UnitOfWork,
     principal: Principal,
-    target: reference.Municipality,
+    opening: Opening,
     origin: GuidanceOrigin,
-    reason: str,
     evidence: str | None,
 ) -> GuidanceCase:
+    target = opening.target
     case = GuidanceCase(
         id=uuid.uuid4(),
         municipality=target.number,
+        municipality_as_posted=opening.posted,
         county=target.county,
         origin=origin,
         status=CaseStatus.AWAITING_RESPONSE,
-        reason=reason,
+        reason=opening.reason,
         evidence=evidence,
         committed_hours_per_month=None,
         opened_at=now(),
         opened_by=subject(principal),
     )
+    case.set_provenance(opening.provenance)
     uow.session.add(case)
     await flush(uow.session, f"municipality {target.number} already has an open guidance case")
     uow.emit(

@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_networks import models
 from svc_networks.domain.dialogue import DialogueTopic, RiskLevel
@@ -17,7 +18,7 @@ strawberry.enum(RiskLevel)
 
 
 @strawberry.type
-class DialogueMeeting:
+class DialogueMeeting(ProvenanceFields):
     id: strawberry.ID
     municipality: Municipality
     held_on: date
@@ -32,6 +33,7 @@ class DialogueMeeting:
             held_on=row.held_on,
             topics=[DialogueTopic(t) for t in row.topics],
             participants=list(row.participants),
+            **provenance_of(row),
         )
 
 
@@ -76,7 +78,7 @@ class MunicipalityDialogueStatus:
 
 
 @strawberry.input
-class DialogueMeetingInput:
+class DialogueMeetingInput(ProvenanceInput):
     municipality: str
     held_on: date
     topics: list[DialogueTopic]
@@ -119,6 +121,8 @@ class DialogueMutation:
             held_on=input.held_on,
             topics=input.topics,
             participants=input.participants,
+            demo=input.demo,
+            source=input.source,
         )
         return DialogueMeeting.from_row(row)
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from shared import reference
+from shared.provenance import ProvenanceFields, ProvenanceInput, provenance_of
 from shared.subgraph import context_of
 from svc_networks import models
 from svc_networks.schema.municipality import County, Municipality
@@ -32,7 +34,7 @@ class NetworkMember:
 
 
 @strawberry.type
-class LearningNetwork:
+class LearningNetwork(ProvenanceFields):
     id: strawberry.ID
     name: str
     established_on: date
@@ -40,10 +42,20 @@ class LearningNetwork:
         description="Universities, knowledge centres, KS: who the network works with"
     )
     county_number: strawberry.Private[str]
+    county_as_posted: strawberry.Private[str]
 
     @strawberry.field
     def county(self) -> County:
         return County(number=self.county_number)
+
+    @strawberry.field(
+        description="The county's name in the year it was established, by the number it was "
+        'created with (14 in 2018: "Sogn og Fjordane", today part of Vestland)'
+    )
+    def county_name_then(self) -> str:
+        year = reference.record_year(self.established_on.year)
+        name = reference.county_name_in(self.county_as_posted, year)
+        return name or self.county_as_posted
 
     @strawberry.field(description="Every membership, past ones with leftOn, oldest first.")
     async def members(self, info: strawberry.Info) -> list[NetworkMember]:
@@ -98,11 +110,13 @@ class LearningNetwork:
             established_on=row.established_on,
             partners=list(row.partners),
             county_number=row.county,
+            county_as_posted=row.county_as_posted or row.county,
+            **provenance_of(row),
         )
 
 
 @strawberry.input
-class LearningNetworkInput:
+class LearningNetworkInput(ProvenanceInput):
     county: str
     name: str
     members: list[str] = strawberry.field(description="The first is the lead municipality")
@@ -137,6 +151,8 @@ class NetworkMutation:
             members=input.members,
             partners=input.partners,
             established_on=input.established_on,
+            demo=input.demo,
+            source=input.source,
         )
         return LearningNetwork.from_row(row)
 

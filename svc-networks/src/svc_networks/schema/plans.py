@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from shared.inputs import maybe_uuid
+from shared.provenance import ProvenanceFields, provenance_of
 from shared.subgraph import context_of
 from svc_networks import models
 from svc_networks.domain.plans import PlanStatus
@@ -18,7 +19,7 @@ strawberry.enum(PlanStatus, name="CompetencePlanStatus")
 
 
 @strawberry.type
-class CompetencePlan:
+class CompetencePlan(ProvenanceFields):
     id: strawberry.ID
     version: int
     title: str
@@ -55,6 +56,7 @@ class CompetencePlan:
             decided_on=row.decided_on,
             in_force_on=row.in_force_on,
             row=row,
+            **provenance_of(row),
         )
 
 
@@ -84,10 +86,22 @@ class PlanMutation:
         description="The county governor drafts a new version; approvals start over."
     )
     async def draft_competence_plan(
-        self, info: strawberry.Info, network_id: strawberry.ID, title: str
+        self,
+        info: strawberry.Info,
+        network_id: strawberry.ID,
+        title: str,
+        demo: bool = False,
+        source: str | None = None,
     ) -> CompetencePlan:
         ctx = context_of(info)
-        row = await plans.draft_plan(ctx.runtime, ctx.principal, network_id=network_id, title=title)
+        row = await plans.draft_plan(
+            ctx.runtime,
+            ctx.principal,
+            network_id=network_id,
+            title=title,
+            demo=demo,
+            source=source,
+        )
         return CompetencePlan.from_row(row)
 
     @strawberry.mutation(

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from shared.auth import Principal
 from shared.contracts.networks import DialogueMeetingHeld, RiskAssessed
 from shared.inputs import parse_municipality
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime
 from svc_networks.domain import dialogue
 from svc_networks.domain.dialogue import DialogueTopic, RiskLevel
@@ -24,8 +25,11 @@ async def record_meeting(
     held_on: date,
     topics: list[DialogueTopic],
     participants: list[str],
+    demo: bool = False,
+    source: str | None = None,
 ) -> DialogueMeeting:
     """The municipality's county governor (or the directorate) records a meeting held."""
+    provenance = parse_provenance(demo, source)
     found = parse_municipality(municipality)
     actor = principal.require_governor_of(found.county)
     meeting = DialogueMeeting(
@@ -38,6 +42,7 @@ async def record_meeting(
         recorded_at=datetime.now(UTC),
         recorded_by=principal.subject or actor,
     )
+    meeting.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         uow.session.add(meeting)
         uow.emit(

@@ -13,6 +13,7 @@ from shared.auth import Principal
 from shared.contracts.networks import NetworkMemberJoined, NetworkMemberLeft
 from shared.errors import Conflict
 from shared.inputs import parse_county
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_networks.domain import networks, plans
 from svc_networks.models import LearningNetwork, NetworkMember
@@ -28,9 +29,13 @@ async def create_network(
     members: list[str],
     partners: list[str] | None,
     established_on: date | None,
+    demo: bool = False,
+    source: str | None = None,
 ) -> LearningNetwork:
-    """That county's governor (or the directorate) establishes it; its members join that day."""
+    """That county's governor (or the directorate) establishes it; its members join that day.
+    The county number as posted is kept: a network of 2018 shows the county of its time."""
     number = parse_county(county).number
+    provenance = parse_provenance(demo, source)
     actor = principal.require_governor_of(number)
     founded = networks.founding_members(number, members)
     established = networks.check_not_after(established_on or today(), today(), "establishedOn")
@@ -43,7 +48,9 @@ async def create_network(
         established_on=established,
         created_at=datetime.now(UTC),
         created_by=principal.subject or actor,
+        county_as_posted=county.strip(),
     )
+    network.set_provenance(provenance)
     async with runtime.unit_of_work() as uow:
         uow.session.add(network)
         for municipality in founded:

@@ -7,6 +7,7 @@ import uuid
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.inputs import maybe_uuid, parse_municipality
+from shared.provenance import parse_provenance
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_networks.domain import plans
 from svc_networks.domain.plans import PlanChange, PlanStatus
@@ -15,10 +16,17 @@ from svc_networks.service.state import NetworkState, emit_plan_change, load_stat
 
 
 async def draft_plan(
-    runtime: ServiceRuntime, principal: Principal, *, network_id: str, title: str
+    runtime: ServiceRuntime,
+    principal: Principal,
+    *,
+    network_id: str,
+    title: str,
+    demo: bool = False,
+    source: str | None = None,
 ) -> CompetencePlan:
     """A new version: the previous one is superseded (and out of force); approvals start over."""
     title = plans.title(title)
+    provenance = parse_provenance(demo, source)
     async with runtime.unit_of_work() as uow:
         state = await load_state(uow.session, network_id)
         actor = principal.require_governor_of(state.network.county)
@@ -39,6 +47,7 @@ async def draft_plan(
             in_force_on=None,
             drafted_by=principal.subject or actor,
         )
+        plan.set_provenance(provenance)
         uow.session.add(plan)
     return plan
 

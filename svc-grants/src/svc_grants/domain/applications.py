@@ -65,8 +65,7 @@ def validate_scheme(
 ) -> SchemeTerms:
     """Checks a new scheme; returns today's county number and the per-enrolment cap."""
     required_text(name, "name")
-    if not 2018 <= year <= 2100:
-        raise BadUserInput("year", "must be 2018 or later")
+    check_year(year)
     if budget_ore <= 0:
         raise BadUserInput("budgetNok", "must be more than 0")
     if kind is SchemeKind.DEVELOPMENT_PROJECT:
@@ -82,10 +81,47 @@ def validate_scheme(
     return SchemeTerms(county=None, cap_per_enrolment_ore=cap)
 
 
+def check_year(year: int) -> None:
+    if not 2018 <= year <= 2100:
+        raise BadUserInput("year", "must be 2018 or later")
+
+
 def _scheme_county(county: str | None) -> str:
     if county is None:
         raise BadUserInput("county", "development-project funds are allocated per county")
     return parse_county(county).number
+
+
+# The year's appropriation -------------------------------------------------------------------
+
+
+def check_appropriation(amount_ore: int, allocated_ore: int) -> None:
+    """A new appropriation: more than 0, and never below what the year's schemes already have."""
+    if amount_ore <= 0:
+        raise BadUserInput("amountNok", "must be more than 0")
+    if amount_ore < allocated_ore:
+        raise Conflict(
+            f"the year's schemes already have NOK {format_nok(allocated_ore)}: the appropriation "
+            "cannot be less"
+        )
+
+
+def check_within_appropriation(
+    appropriation_ore: int | None, allocated_ore: int, budget_ore: int
+) -> None:
+    """A new scheme's budget fits what is left of the year's appropriation; CONFLICT if not.
+
+    A year without an appropriation has no limit (schemes may be created before the
+    directorate knows the year's figure; setting it later never goes below what they have).
+    """
+    if appropriation_ore is None:
+        return
+    left = appropriation_ore - allocated_ore
+    if budget_ore > left:
+        raise Conflict(
+            f"the scheme does not fit the year's appropriation: NOK {format_nok(budget_ore)} "
+            f"asked, NOK {format_nok(left)} left"
+        )
 
 
 # The application lifecycle ------------------------------------------------------------------
@@ -262,6 +298,33 @@ def enrolment_withdrawn(app: Application, budget: Budget) -> Change | None:
     return None
 
 
+# Conflict of interest (forvaltningsloven § 6) --------------------------------------------------
+
+
+def declare(
+    recused_before: bool | None, status: str, recuse: bool, reason: str | None
+) -> str | None:
+    """An assessor declares, before the decision, no conflict of interest or a recusal (with its
+    reason); a recusal stands. Returns the reason kept."""
+    if status not in UNDECIDED:
+        raise Conflict(f"the application is {status.lower()}: nothing is left to assess")
+    if recused_before:
+        raise Conflict("you recused yourself from this application; that stands")
+    if recuse:
+        return required_text(reason or "", "reason")
+    return required_text(reason, "reason") if reason is not None else None
+
+
+def check_impartial(recused: bool | None) -> None:
+    """Only an assessor who declared no conflict of interest decides; a recused one may not."""
+    if recused is None:
+        raise Conflict(
+            "declare first that you have no conflict of interest (declareGrantImpartiality)"
+        )
+    if recused:
+        raise Forbidden("you recused yourself from this application: another assessor decides")
+
+
 # What an application is for -------------------------------------------------------------------
 
 
@@ -275,8 +338,12 @@ def requested_amount(amount_ore: int, limit_ore: int) -> int:
     return amount_ore
 
 
-def check_target(kind: SchemeKind, enrolment_id: object, project_id: object) -> None:
+def check_target(
+    kind: SchemeKind, enrolment_id: object, project_id: object, employer: str | None = None
+) -> None:
     """An employer grant is for one enrolment, project funds for one project."""
+    if employer is not None and kind is not SchemeKind.EMPLOYER_FURTHER_EDUCATION:
+        raise BadUserInput("employer", "only employer grants are applied for by an employer")
     if kind is SchemeKind.EMPLOYER_FURTHER_EDUCATION:
         if enrolment_id is None:
             raise BadUserInput("enrolmentId", "an employer grant is for an enrolment")
@@ -296,11 +363,17 @@ class Enrolment:
     municipality: str
     year: int
     status: str
+    employer: str | None = None  # a state or private employer; none: the municipality
 
 
-def check_enrolment(enrolment: Enrolment | None, municipality: str, scheme_year: int) -> None:
+def check_enrolment(
+    enrolment: Enrolment | None, municipality: str, scheme_year: int, employer: str | None = None
+) -> None:
+    """An eligible enrolment of the scheme's year, of the applicant's own staff."""
     if enrolment is None or enrolment.municipality != municipality:
         raise BadUserInput("enrolmentId", f"no enrolment of municipality {municipality} has it")
+    if enrolment.employer != employer:
+        raise BadUserInput("enrolmentId", "the enrolment is not of the applicant's own staff")
     if enrolment.status != EligibilityStatus.ELIGIBLE:
         raise BadUserInput("enrolmentId", f"the enrolment is {enrolment.status.lower()}")
     if enrolment.year != scheme_year:
@@ -347,6 +420,40 @@ def priority(municipalities: Collection[str]) -> int:
 # Who may do what ----------------------------------------------------------------------------
 
 
+def parse_employer(orgnr: str | None) -> str | None:
+    """An organisation number (9 digits) of a state or private employer."""
+    if orgnr is None:
+        return None
+    number = orgnr.replace(" ", "")
+    if not (len(number) == 9 and number.isascii() and number.isdigit()):
+        raise BadUserInput("employer", "must be an organisation number of 9 digits")
+    return number
+
+
+EMPLOYER = "employer:"
+
+
+def employer_of(applicant: str | None) -> str | None:
+    """The organisation number of the employer that applied, if an employer did."""
+    if applicant is None or not applicant.startswith(EMPLOYER):
+        return None
+    return applicant.removeprefix(EMPLOYER)
+
+
+def applicant_role(principal: Principal, municipality: str, applicant: str | None) -> str:
+    """Who holds an application: the employer that applied (`employer:<orgnr>`), otherwise the
+    municipality (also when it acts for its learning network); the directorate may act for
+    either. The role acted in, else FORBIDDEN."""
+    if employer_of(applicant) is None:
+        return submitter_role(principal, municipality)
+    principal.require_authenticated()
+    if applicant in principal.roles:
+        return applicant
+    if principal.is_directorate:
+        return "directorate"
+    raise Forbidden(f"only {applicant} itself may do this")
+
+
 def submitter_role(principal: Principal, municipality: str) -> str:
     """A municipality applies for itself; the directorate may apply on its behalf."""
     principal.require_authenticated()
@@ -367,9 +474,13 @@ def administrator_role(principal: Principal, kind: str, county: str | None) -> s
     return principal.require_governor_of(county or "", or_directorate=False)
 
 
-def may_see_application(principal: Principal, municipality: str, county: str) -> bool:
-    return (
-        principal.is_directorate
-        or municipality in principal.municipalities
-        or county in principal.counties
-    )
+def may_see_application(
+    principal: Principal, municipality: str, county: str, applicant: str | None = None
+) -> bool:
+    """The directorate, the county governor, and the holder: an employer its own applications,
+    a municipality its own and those it made for its learning network."""
+    if principal.is_directorate or county in principal.counties:
+        return True
+    if employer_of(applicant) is not None:
+        return applicant in principal.roles
+    return municipality in principal.municipalities
