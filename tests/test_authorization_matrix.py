@@ -48,7 +48,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "Query.municipalities":                 (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.county":                         (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.counties":                       (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Municipality.nameIn":                  (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Municipality.numbersIn":               (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Municipality.countyNumbersIn":         (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Municipality.coverage":                (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Municipality.enrolments":              (AUTH, OK,   DENY, OK,   DENY, OK,   HIDE, OK),
+    "Municipality.enrolmentsConnection":    (AUTH, OK,   DENY, OK,   DENY, OK,   HIDE, OK),
     "Municipality.supportProgramme":        (AUTH, OK,   DENY, OK,   DENY, DENY, DENY, OK),
     "Municipality.workforce":               (AUTH, OK,   DENY, OK,   DENY, DENY, DENY, OK),
     "Municipality.grantEligibility":        (AUTH, OK,   DENY, OK,   DENY, DENY, DENY, OK),
@@ -67,9 +72,14 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "Query.offerings":                      (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.educationTotals":                (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.enrolment":                      (HIDE, OK,   HIDE, OK,   HIDE, OK,   HIDE, OK),
+    # An institution's own enrolments (none for the second), or any for the directorate
+    "Query.enrolmentsConnection":           (AUTH, DENY, DENY, DENY, DENY, OK,   HIDE, OK),
     "Query.supportCohorts":                 (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.supportCohort":                  (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.workforceReport":                (AUTH, DENY, DENY, OK,   DENY, DENY, DENY, OK),
+    "Query.supportProgrammeYears":          (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Query.nationalOverview":               (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Query.goalProgress":                   (AUTH, DENY, DENY, OK,   DENY, DENY, DENY, OK),
     "Mutation.createOffering":              (AUTH, DENY, DENY, DENY, DENY, OK,   OK,   DENY),
     "Mutation.registerEnrolments":          (AUTH, DENY, DENY, DENY, DENY, OK,   DENY, DENY),
     "Mutation.recordCompletions":           (AUTH, DENY, DENY, DENY, DENY, OK,   HIDE, DENY),
@@ -80,11 +90,15 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "Mutation.recordCohortEvaluations":     (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     "Mutation.completeSupportCohort":       (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     "Mutation.recordWorkforce":             (AUTH, OK,   DENY, DENY, DENY, DENY, DENY, OK),
+    "Mutation.recordSupportProgrammeYear":  (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     # Grants: the directorate administers employer grants, a county governor its project funds
     "Query.grantSchemes":                   (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.countyGrantBudgets":             (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.grantApplication":               (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
     "Query.grantApplications":              (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
+    "Query.grantApplicationsConnection":    (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
+    "Query.appropriation":                  (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "Mutation.setAppropriation":            (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     "Query.grantAssessmentQueue":           (AUTH, DENY, DENY, OK,   DENY, DENY, DENY, OK),
     "Mutation.createGrantScheme":           (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     "Mutation.submitGrantApplication":      (AUTH, OK,   DENY, DENY, DENY, DENY, DENY, OK),
@@ -95,6 +109,13 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "Mutation.recordGrantPayment":          (AUTH, DENY, HIDE, DENY, HIDE, HIDE, HIDE, OK),
     "Mutation.settleGrantApplication":      (AUTH, DENY, HIDE, DENY, HIDE, HIDE, HIDE, OK),
     "Mutation.reclaimGrant":                (AUTH, DENY, HIDE, DENY, HIDE, HIDE, HIDE, OK),
+    "Mutation.declareGrantImpartiality":    (AUTH, DENY, HIDE, DENY, HIDE, HIDE, HIDE, OK),
+    # After the award (an approved employer grant): the holder reports and asks, the
+    # directorate as its administrator decides; the county governor only reads.
+    "Mutation.submitGrantReport":           (AUTH, OK,   HIDE, DENY, HIDE, HIDE, HIDE, OK),
+    "Mutation.decideGrantReport":           (AUTH, DENY, HIDE, DENY, HIDE, HIDE, HIDE, OK),
+    "Mutation.requestGrantChange":          (AUTH, OK,   HIDE, DENY, HIDE, HIDE, HIDE, OK),
+    "Mutation.decideGrantChange":           (AUTH, DENY, HIDE, DENY, HIDE, HIDE, HIDE, OK),
     # Networks
     "Query.learningNetworks":               (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.competencePlan":                 (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
@@ -118,8 +139,10 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # Guidance
     "Query.guidanceQueue":                  (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     "Query.guidanceCases":                  (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
+    "Query.guidanceCasesConnection":        (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
     "Query.guidanceCase":                   (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
     "Query.guidanceEngagements":            (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
+    "Query.guidanceEngagementsConnection":  (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
     "Query.guidanceEngagement":             (AUTH, OK,   HIDE, OK,   HIDE, HIDE, HIDE, OK),
     "Query.guidanceAdvisers":               (AUTH, DENY, DENY, DENY, DENY, DENY, DENY, OK),
     "Mutation.nominateForGuidance":         (AUTH, DENY, DENY, OK,   DENY, DENY, DENY, OK),
@@ -153,13 +176,20 @@ def op(service: str, selection: str, parameters: str = "", **variables: Any) -> 
 
 
 EMPLOYER_APP = "@application"
+PAGE = "(first: 10) { edges { cursor } }"  # no edges tell as little as an empty list
+APPROPRIATED = 2030  # a year of its own: setting it cannot clash with the set-up's schemes
 PARTICIPANTS = [{"employeeRef": "p-1", "role": "LEADER"}]
 OPERATIONS: dict[str, Operation] = {
     "Query.municipality": op("education", f'municipality(number: "{ALTA}") {{ name }}'),
     "Query.municipalities": op("education", 'municipalities(county: "56") { number }'),
     "Query.county": op("education", 'county(number: "56") { name }'),
     "Query.counties": op("education", "counties { number }"),
+    "Municipality.nameIn": op("education", "nameIn(year: 2018)"),
+    "Municipality.numbersIn": op("education", "numbersIn(year: 2018)"),
+    "Municipality.countyNumbersIn": op("education", "countyNumbersIn(year: 2018)"),
+    "Municipality.coverage": op("education", "coverage { measures }"),
     "Municipality.enrolments": op("education", "enrolments { id }"),
+    "Municipality.enrolmentsConnection": op("education", f"enrolmentsConnection{PAGE}"),
     "Municipality.supportProgramme": op("education", "supportProgramme { headCount }"),
     "Municipality.workforce": op("education", "workforce { employeeCount }"),
     "Municipality.grantEligibility": op("grants", "grantEligibility { enrolmentId }"),
@@ -177,11 +207,21 @@ OPERATIONS: dict[str, Operation] = {
     "Query.offerings": op("education", 'offerings(institution: "uit") { id }'),
     "Query.educationTotals": op("education", 'educationTotals(county: "56") { active }'),
     "Query.enrolment": op("education", "enrolment(id: $id) { id }", "$id: ID!", id="@enrolment"),
+    "Query.enrolmentsConnection": op("education", f"enrolmentsConnection{PAGE}"),
     "Query.supportCohorts": op("education", 'supportCohorts(county: "56") { id }'),
     "Query.supportCohort": op(
         "education", "supportCohort(id: $id) { id }", "$id: ID!", id="@cohort"
     ),
     "Query.workforceReport": op("education", 'workforceReport(county: "56") { employeeCount }'),
+    "Query.supportProgrammeYears": op("education", "supportProgrammeYears { year }"),
+    "Query.nationalOverview": op("education", "nationalOverview(year: 2018) { year }"),
+    "Query.goalProgress": op("education", 'goalProgress(county: "56") { year }'),
+    "Mutation.recordSupportProgrammeYear": op(
+        "education",
+        "recordSupportProgrammeYear(input: $i) { year }",
+        "$i: SupportProgrammeYearInput!",
+        i={"year": 2019, "employees": 1200, "municipalities": 90},
+    ),
     "Mutation.createOffering": op(
         "education",
         "createOffering(input: $i) { id }",
@@ -270,6 +310,12 @@ OPERATIONS: dict[str, Operation] = {
         "grants", "grantApplication(id: $id) { id }", "$id: ID!", id=EMPLOYER_APP
     ),
     "Query.grantApplications": op("grants", "grantApplications { id }"),
+    "Query.grantApplicationsConnection": op("grants", f"grantApplicationsConnection{PAGE}"),
+    "Query.appropriation": op("grants", f"appropriation(year: {APPROPRIATED}) {{ amountNok }}"),
+    "Mutation.setAppropriation": op(
+        "grants",
+        f'setAppropriation(year: {APPROPRIATED}, amountNok: "5000000.00") {{ year }}',
+    ),
     "Query.grantAssessmentQueue": op("grants", 'grantAssessmentQueue(county: "56") { id }'),
     "Mutation.createGrantScheme": op(
         "grants",
@@ -323,6 +369,46 @@ OPERATIONS: dict[str, Operation] = {
         'reclaimGrant(id: $id, amountNok: "10.00", reason: "Feil") { status }',
         "$id: ID!",
         id=EMPLOYER_APP,
+    ),
+    "Mutation.declareGrantImpartiality": op(
+        "grants",
+        "declareGrantImpartiality(id: $id, recuse: false) { status }",
+        "$id: ID!",
+        id="@grant",
+    ),
+    "Mutation.submitGrantReport": op(
+        "grants",
+        "submitGrantReport(input: $i) { status }",
+        "$i: GrantReportInput!",
+        i={
+            "applicationId": "@grant",
+            "kind": "STATUS",
+            "text": "Godt i gang",
+            "spentNok": "100.00",
+        },
+    ),
+    "Mutation.decideGrantReport": op(
+        "grants",
+        'decideGrantReport(id: $id, approve: true, reason: "Ok") { status }',
+        "$id: ID!",
+        id="@report",
+    ),
+    "Mutation.requestGrantChange": op(
+        "grants",
+        "requestGrantChange(input: $i) { id }",
+        "$i: ChangeRequestInput!",
+        i={
+            "applicationId": "@grant",
+            "kind": "BUDGET_MOVE",
+            "reason": "Flytt",
+            "amountNok": "100.00",
+        },
+    ),
+    "Mutation.decideGrantChange": op(
+        "grants",
+        'decideGrantChange(id: $id, approve: true, reason: "Ok") { status }',
+        "$id: ID!",
+        id="@change",
     ),
     "Query.learningNetworks": op("networks", 'learningNetworks(county: "56") { id }'),
     "Query.competencePlan": op(
@@ -417,7 +503,9 @@ OPERATIONS: dict[str, Operation] = {
     "Query.guidanceQueue": op("guidance", "guidanceQueue { id }"),
     "Query.guidanceCases": op("guidance", "guidanceCases { id }"),
     "Query.guidanceCase": op("guidance", "guidanceCase(id: $id) { id }", "$id: ID!", id="@case"),
+    "Query.guidanceCasesConnection": op("guidance", f"guidanceCasesConnection{PAGE}"),
     "Query.guidanceEngagements": op("guidance", "guidanceEngagements { id }"),
+    "Query.guidanceEngagementsConnection": op("guidance", f"guidanceEngagementsConnection{PAGE}"),
     "Query.guidanceEngagement": op(
         "guidance", "guidanceEngagement(id: $id) { id }", "$id: ID!", id="@engagement"
     ),
@@ -527,7 +615,7 @@ def world(gateway: Client) -> dict[str, str]:
         {"i": {"programmeId": ids["programme"], "term": "2018H", "seats": 50}},
         inst,
     )["id"]
-    for name in ("enrolment", "withdrawable"):
+    for name in ("enrolment", "withdrawable", "granted"):
         row = {
             "offeringId": ids["offering"],
             "municipality": ALTA,
@@ -545,6 +633,8 @@ def world(gateway: Client) -> dict[str, str]:
     ids["cohort"] = _run(gateway, "Mutation.createSupportCohort", ids, director)["id"]
     _run(gateway, "Mutation.joinSupportCohort", ids, muni)
     _run(gateway, "Mutation.recordWorkforce", ids, muni)
+    _run(gateway, "Mutation.recordSupportProgrammeYear", ids, director)
+    _run(gateway, "Mutation.setAppropriation", ids, director)
 
     scheme = "mutation($i: GrantSchemeInput!) { createGrantScheme(input: $i) { id } }"
     ids["employer_scheme"] = _first(
@@ -617,6 +707,7 @@ def world(gateway: Client) -> dict[str, str]:
     ids["project_application"] = _submitted(
         gateway, ids, {"schemeId": ids["project_scheme"], "projectId": ids["project"]}
     )
+    _award_grant(gateway, ids)
 
     ids["case"] = _run(gateway, "Mutation.nominateForGuidance", ids, gov)["id"]
     _run(gateway, "Mutation.respondToGuidance", ids, muni)
@@ -631,6 +722,28 @@ def world(gateway: Client) -> dict[str, str]:
         f"municipality:{HAMMERFEST}",
     )
     return ids
+
+
+def _award_grant(gateway: Client, ids: dict[str, str]) -> None:
+    """An approved employer grant with its reporting duties: a STATUS report handed in and a
+    change request, for the administrator to decide."""
+    ids["grant"] = _submitted(
+        gateway, ids, {"schemeId": ids["employer_scheme"], "enrolmentId": ids["granted"]}
+    )
+    director, muni = "directorate", ROLES["muni"]
+    assert muni
+    _run(gateway, "Mutation.declareGrantImpartiality", ids, director)
+    decide = _document("Mutation.decideGrantApplication")
+    assert _first(gateway, decide, {"id": ids["grant"]}, director)["status"] == "APPROVED"
+    reports = _first(
+        gateway,
+        "query($id: ID!) { grantApplication(id: $id) { reports { id kind } } }",
+        {"id": ids["grant"]},
+        director,
+    )["reports"]
+    ids["report"] = next(r["id"] for r in reports if r["kind"] == "STATUS")
+    assert _run(gateway, "Mutation.submitGrantReport", ids, muni)["status"] == "SUBMITTED"
+    ids["change"] = _run(gateway, "Mutation.requestGrantChange", ids, muni)["id"]
 
 
 def _submitted(gateway: Client, ids: dict[str, str], target: dict[str, str]) -> str:
@@ -699,6 +812,8 @@ def _outcome(body: dict[str, Any], path: list[Any], mutation: bool) -> str:
     value: Any = body.get("data")
     for step in path:
         value = None if value is None else value[step]
+    if isinstance(value, dict) and set(value) == {"edges"}:  # a connection: as its list
+        value = value["edges"]
     if _rows_of_unknown_ids(value):
         return HIDE
     return HIDE if value in (None, []) and not codes else OK
