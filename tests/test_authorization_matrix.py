@@ -63,6 +63,12 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "Municipality.dialogueMeetings":        (AUTH, OK,   DENY, OK,   DENY, DENY, DENY, OK),
     "Municipality.riskAssessment":          (AUTH, OK,   DENY, OK,   DENY, DENY, DENY, OK),
     "Municipality.guidance":                (AUTH, OK,   DENY, OK,   DENY, DENY, DENY, OK),
+    # The county entity: its area in time is public, its progress figures are not
+    "County.municipalities":                (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "County.nameIn":                        (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "County.numbersIn":                     (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "County.governorsIn":                   (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
+    "County.goalProgress":                  (AUTH, DENY, DENY, OK,   DENY, DENY, DENY, OK),
     # Education
     "Query.programmes":                     (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
     "Query.programme":                      (OK,   OK,   OK,   OK,   OK,   OK,   OK,   OK),
@@ -162,7 +168,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
 @dataclass(frozen=True)
 class Operation:
     """A call of one field: `selection` is a root field with its arguments and sub-selection,
-    or for a Municipality row the entity field's; `variables` may name set-up entities as
+    or for a Municipality or County row the entity field's; `variables` may name set-up entities as
     "@name" (replaced by their ids)."""
 
     service: str
@@ -199,6 +205,11 @@ OPERATIONS: dict[str, Operation] = {
     "Municipality.dialogueMeetings": op("networks", "dialogueMeetings { id }"),
     "Municipality.riskAssessment": op("networks", "riskAssessment { level }"),
     "Municipality.guidance": op("guidance", "guidance { id }"),
+    "County.municipalities": op("education", "municipalities { number }"),
+    "County.nameIn": op("education", "nameIn(year: 2018)"),
+    "County.numbersIn": op("education", "numbersIn(year: 2018)"),
+    "County.governorsIn": op("education", "governorsIn(year: 2018)"),
+    "County.goalProgress": op("education", "goalProgress { year }"),
     "Query.programmes": op("education", "programmes { id }"),
     "Query.programme": op("education", "programme(id: $id) { id }", "$id: ID!", id="@programme"),
     "Query.institutions": op("education", "institutions { id }"),
@@ -581,7 +592,16 @@ OPERATIONS: dict[str, Operation] = {
 # Root fields of the composed schema that are not authorization decisions of their own.
 # The municipality's identity is as public as Query.municipality; subscriptions have their own
 # tests (tests/test_live_events.py).
-NOT_IN_MATRIX = {"Municipality.number", "Municipality.name", "Municipality.county"}
+NOT_IN_MATRIX = {
+    "Municipality.number",
+    "Municipality.name",
+    "Municipality.county",
+    "County.number",
+    "County.name",
+}
+# The entities whose fields have rows, and the one each row reads (by the root field `county`
+# or `municipality`, and directly from the owning subgraph as the router's `_entities` call).
+ENTITIES = {"Municipality": ALTA, "County": "56"}
 
 
 # The world the operations act on ---------------------------------------------------------------
@@ -783,20 +803,21 @@ def _bound(value: Any, ids: dict[str, str]) -> Any:
 def _call_shapes(name: str, operation: Operation, ids: dict[str, str]) -> Iterator[Any]:
     """(document, variables, path to the value) through the router, then to the subgraph."""
     variables = _bound(operation.variables, ids)
-    if not name.startswith("Municipality."):
+    kind, _, field = name.partition(".")
+    if kind not in ENTITIES:
         field = operation.selection.split("(")[0].split(" ")[0]
         document = _document(name)
         yield "router", document, variables, [field]
         yield operation.service, document, variables, [field]
         return
-    field = name.removeprefix("Municipality.")
-    router = f"query($n: String!) {{ municipality(number: $n) {{ {operation.selection} }} }}"
-    yield "router", router, {"n": ALTA}, ["municipality", field]
+    number, root = ENTITIES[kind], kind.lower()
+    router = f"query($n: String!) {{ {root}(number: $n) {{ {operation.selection} }} }}"
+    yield "router", router, {"n": number}, [root, field]
     subgraph = (
         "query($r: [_Any!]!) { _entities(representations: $r) "
-        f"{{ ... on Municipality {{ {operation.selection} }} }} }}"
+        f"{{ ... on {kind} {{ {operation.selection} }} }} }}"
     )
-    representation = [{"__typename": "Municipality", "number": ALTA}]
+    representation = [{"__typename": kind, "number": number}]
     yield operation.service, subgraph, {"r": representation}, ["_entities", 0, field]
 
 
@@ -872,12 +893,12 @@ def test_each_role_gets_what_the_matrix_says(
 
 
 def test_every_root_field_of_the_schema_is_in_the_matrix(gateway: Client) -> None:
-    """A new query, mutation or municipality field fails here until it has its row."""
+    """A new query, mutation, municipality or county field fails here until it has its row."""
     assert set(MATRIX) == set(OPERATIONS)
     schema = _data(gateway.call(_ROOTS))
     fields = {
         f"{kind}.{field['name']}"
-        for kind in ("Query", "Mutation", "Municipality")
+        for kind in ("Query", "Mutation", *ENTITIES)
         for field in schema[kind]["fields"]
     }
     assert fields - {name.split(" ")[0] for name in MATRIX} - NOT_IN_MATRIX == set()
@@ -885,4 +906,5 @@ def test_every_root_field_of_the_schema_is_in_the_matrix(gateway: Client) -> Non
 
 _ROOTS = """{ Query: __type(name: "Query") { fields { name } }
   Mutation: __type(name: "Mutation") { fields { name } }
-  Municipality: __type(name: "Municipality") { fields { name } } }"""
+  Municipality: __type(name: "Municipality") { fields { name } }
+  County: __type(name: "County") { fields { name } } }"""
