@@ -231,20 +231,45 @@ export function useServiceOnFailedCalls(): GatewayPlugin {
 /**
  * Every error a client sees carries `extensions.code` (API.md): the JWT plugin's refusals
  * become `UNAUTHENTICATED`, anything else the client got wrong (e.g. a variable of the wrong
- * type, whose message names it) `BAD_USER_INPUT`.
+ * type) `BAD_USER_INPUT`, with `extensions.field` naming the field when it is a variable's.
  */
 export function useErrorCodes(): GatewayPlugin {
   return {
     onResultProcess({ result }) {
       for (const single of Array.isArray(result) ? result : [result]) {
-        const errors = (single as { errors?: { extensions?: Extensions }[] })?.errors;
+        const errors = (single as { errors?: { message?: string; extensions?: Extensions }[] })
+          ?.errors;
         for (const error of errors ?? []) {
           const extensions = (error.extensions ??= {}) as Extensions;
           extensions.code ??= codeFor(extensions.http?.status);
+          if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {
+            const field = variableErrorField(String(error.message ?? ""));
+            if (field !== undefined) {
+              extensions.field = field;
+            }
+          }
         }
       }
     },
   };
+}
+
+/**
+ * The client's field a variable error of graphql-js is about: a required input field not
+ * provided, else the innermost field of the path (`at "i[0].municipality"`), else the variable.
+ */
+export function variableErrorField(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  if (variable === null) {
+    return undefined;
+  }
+  const missing = /; Field "(\w+)" of required type/.exec(message);
+  if (missing !== null) {
+    return missing[1];
+  }
+  const path = / at "([\w.[\]]+)"; /.exec(message);
+  const names = path === null ? [] : [...path[1].matchAll(/\.(\w+)/g)].map((m) => m[1]);
+  return names.at(-1) ?? variable[1];
 }
 
 function codeFor(status: number | undefined): string {

@@ -183,6 +183,7 @@ def test_malformed_input_is_bad_user_input_naming_the_field(
     assert body.get("data") is None
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == field
     assert field in error["message"]
 
 

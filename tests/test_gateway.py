@@ -167,6 +167,16 @@ def test_a_variable_used_only_in_include_decides_the_field(
     assert body["data"]["tree"].get("child") == expected
 
 
+@pytest.mark.parametrize("variables", [{"t": 5}, {}], ids=["wrong-type", "not-provided"])
+def test_a_bad_variable_is_bad_user_input_naming_it(
+    router: Process, variables: dict[str, object]
+) -> None:
+    body = post(router, "query($t: String!) { echo(text: $t) }", variables=variables).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "t"
+
+
 def test_fields_below_a_null_parent_stay_null_without_errors(router: Process) -> None:
     body = post(router, "{ missingTree { level children { level } } }").json()
     assert body == {"data": {"missingTree": None}}

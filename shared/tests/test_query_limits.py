@@ -30,6 +30,22 @@ def test_the_router_s_entity_calls_for_all_municipalities_stay_within_the_bounds
     assert not [e for e in result.errors or [] if "limit" in e.message], result.errors
 
 
+def test_the_router_s_entity_call_for_a_short_page_of_a_municipality_s_enrolments_runs() -> None:
+    """A page is costed at its `first`, not always at the largest page."""
+    query = """query($r: [_Any!]!) { _entities(representations: $r) {
+        ... on Municipality { enrolmentsConnection(first: 10) { edges { node { id } } } } } }"""
+    representations = [{"__typename": "Municipality", "number": "5601"}]
+    result = education.execute_sync(query, variable_values={"r": representations})
+    assert not [e for e in result.errors or [] if "limit" in e.message], result.errors
+
+
+def test_a_page_a_variable_sizes_is_costed_as_the_largest() -> None:
+    query = """query($r: [_Any!]!, $n: Int) { _entities(representations: $r) {
+        ... on Municipality { enrolmentsConnection(first: $n) { edges { node { id } } } } } }"""
+    result = education.execute_sync(query, variable_values={"r": [], "n": 1})
+    assert [e.extensions for e in result.errors or []] == [{"code": "COST_LIMIT_EXCEEDED"}]
+
+
 @pytest.mark.parametrize(
     ("query", "reason"),
     [

@@ -59,6 +59,41 @@ def test_development_subgraphs_answer_introspection() -> None:
     assert answer.json()["data"]["__schema"]["queryType"]["name"] == "Query"
 
 
+@pytest.mark.parametrize(
+    ("variables", "declared", "used", "field"),
+    [
+        ({"d": ""}, "$d: Date!", "heldOn: $d", "d"),
+        (
+            {"i": {"municipality": "5601", "heldOn": "1. mars", "topics": [], "participants": []}},
+            "$i: DialogueMeetingInput!",
+            "input: $i",
+            "heldOn",
+        ),
+    ],
+    ids=["a-date-variable", "a-date-in-an-input-variable"],
+)
+def test_a_variable_the_subgraph_cannot_take_is_bad_user_input_naming_the_field(
+    variables: dict[str, object], declared: str, used: str, field: str
+) -> None:
+    """The router checks variables only against the types it knows: a Date that is not a date
+    reaches the subgraph, which answered "Internal server error" (found by tests/
+    test_schema_fuzzing.py)."""
+    from svc_networks.app import SERVICE
+
+    client = TestClient(SERVICE.app())
+    if used.startswith("input"):
+        query = f"mutation({declared}) {{ recordDialogueMeeting({used}) {{ id }} }}"
+    else:
+        query = (
+            f'mutation({declared}) {{ recordDialogueMeeting(input: {{municipality: "5601", '
+            f"{used}, topics: [], participants: []}}) {{ id }} }}"
+        )
+    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    assert "date" in error["message"].lower()
+
+
 def test_work_past_the_request_timeout_is_cancelled_and_answered_unavailable() -> None:
     import asyncio
 

@@ -30,6 +30,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLUnionType,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -45,7 +46,7 @@ from strawberry.extensions import (
 )
 
 from shared import reference
-from shared.connections import MAX_FIRST
+from shared.connections import DEFAULT_FIRST, MAX_FIRST
 
 MAX_DEPTH = 12
 MAX_ALIASES = 60
@@ -118,17 +119,20 @@ def _cost(
     parent: Composite,
     context: ValidationContext,
     fragments: dict[str, int],
+    page: int = MAX_FIRST,
 ) -> int:
+    """`page`: the edges a connection selected here returns (its parent field's `first`)."""
     total = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            total += _field_cost(selection, parent, context, fragments)
+            total += _field_cost(selection, parent, context, fragments, page)
         elif isinstance(selection, InlineFragmentNode):
             typed = selection.type_condition
             scope = _composite(context.schema.get_type(typed.name.value)) if typed else parent
             if scope is not None:
-                total += _cost(selection.selection_set, scope, context, fragments)
+                total += _cost(selection.selection_set, scope, context, fragments, page)
         elif isinstance(selection, FragmentSpreadNode):
+            # A named fragment is costed once for every place it is spread: a full page.
             total += _fragment_cost(selection.name.value, context, fragments)
     return total
 
@@ -138,14 +142,30 @@ def _field_cost(
     parent: Composite,
     context: ValidationContext,
     fragments: dict[str, int],
+    page: int,
 ) -> int:
     fields = parent.fields if not isinstance(parent, GraphQLUnionType) else {}
     field = fields.get(node.name.value)
     named = _composite(get_named_type(field.type)) if field is not None else None
     if field is None or named is None:
         return 0  # a leaf, __typename, or an unknown field that validation reports anyway
-    below = _cost(node.selection_set, named, context, fragments) if node.selection_set else 0
-    return _list_factor(field.type, f"{parent.name}.{node.name.value}") * (1 + below)
+    below = (
+        _cost(node.selection_set, named, context, fragments, _page_size(node))
+        if node.selection_set
+        else 0
+    )
+    return _list_factor(field.type, f"{parent.name}.{node.name.value}", page) * (1 + below)
+
+
+def _page_size(node: FieldNode) -> int:
+    """The edges a connection field returns: its literal `first` (at most MAX_FIRST), the
+    default page without one, a full page when a variable decides."""
+    first = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
+    if first is None:
+        return DEFAULT_FIRST
+    if isinstance(first, IntValueNode):
+        return max(0, min(int(first.value), MAX_FIRST))
+    return MAX_FIRST
 
 
 def _fragment_cost(name: str, context: ValidationContext, fragments: dict[str, int]) -> int:
@@ -169,15 +189,15 @@ def _rules() -> tuple[type[ValidationRule], ...]:
     )
 
 
-def _list_size(field: str) -> int:
+def _list_size(field: str, page: int) -> int:
     if field in list_sizes():
         return list_sizes()[field]
     # A connection's page: at most `first` edges (shared.connections).
-    return MAX_FIRST if field.endswith("Connection.edges") else DEFAULT_LIST_SIZE
+    return page if field.endswith("Connection.edges") else DEFAULT_LIST_SIZE
 
 
-def _list_factor(type_: GraphQLOutputType, field: str) -> int:
-    factor, size = 1, _list_size(field)
+def _list_factor(type_: GraphQLOutputType, field: str, page: int) -> int:
+    factor, size = 1, _list_size(field, page)
     while isinstance(type_, GraphQLList | GraphQLNonNull):
         if isinstance(type_, GraphQLList):
             factor, size = factor * size, DEFAULT_LIST_SIZE  # a list of lists: short inner ones

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Final, Self
 
@@ -28,7 +29,7 @@ from strawberry.subscriptions import (
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 
 from shared.auth import Principal, principal_from_header
-from shared.errors import DomainError
+from shared.errors import BadUserInput, DomainError
 from shared.idempotency import HEADER as IDEMPOTENCY_HEADER
 from shared.idempotency import IdempotentMutations
 from shared.loaders import Loaders
@@ -118,6 +119,34 @@ def _masking() -> MaskErrors:
     return MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")
 
 
+# graphql-core's wording for a variable it cannot coerce: the variable, then the path inside it.
+_VARIABLE_ERROR = re.compile(r"^Variable '\$(\w+)' has invalid value(?: at )?((?:\.\w+|\[\d+\])*):")
+
+
+class VariableErrors(SchemaExtension):
+    """A variable the schema cannot take is the client's mistake: BAD_USER_INPUT naming the field
+    (the innermost input field, else the variable), never a masked server error.
+
+    The router checks variables against the types it knows, but not what a custom scalar accepts:
+    a Date that is not a date reaches the subgraph. Runs inside the masking, which then keeps it.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [_variable_error(error) for error in result.errors]
+
+
+def _variable_error(error: GraphQLError) -> GraphQLError:
+    found = _VARIABLE_ERROR.match(error.message)
+    if found is None or error.path is not None:
+        return error
+    fields = re.findall(r"\.(\w+)", found.group(2))
+    bad = BadUserInput(fields[-1] if fields else found.group(1), "not a valid value")
+    return GraphQLError(error.message, error.nodes, extensions=bad.extensions)
+
+
 class IntrospectionSwitch(SchemaExtension):
     """No `__schema` or `__type` when the service's settings turn introspection off (production's
     default). The router composes from `_service { sdl }`, which stays."""
@@ -144,7 +173,13 @@ def federation_schema(
         subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
-        extensions=[_masking, IntrospectionSwitch, *query_limits(), IdempotentMutations],
+        extensions=[
+            _masking,
+            VariableErrors,
+            IntrospectionSwitch,
+            *query_limits(),
+            IdempotentMutations,
+        ],
     )
 
 
