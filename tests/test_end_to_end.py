@@ -146,7 +146,9 @@ async def _published_event(bootstrap: str, enrolment_id: str) -> Any:
         while True:
             for records in (await consumer.getmany(timeout_ms=1000)).values():
                 for record in records:
-                    if json.loads(record.value)["payload"]["enrolment_id"] == enrolment_id:
+                    # The topic holds other event types too (SeatFreed has no enrolment).
+                    payload = json.loads(record.value)["payload"]
+                    if payload.get("enrolment_id") == enrolment_id:
                         return record
     finally:
         await consumer.stop()
