@@ -32,6 +32,7 @@ from shared.auth import Principal, principal_from_header
 from shared.errors import BadUserInput, DomainError
 from shared.idempotency import HEADER as IDEMPOTENCY_HEADER
 from shared.idempotency import IdempotentMutations
+from shared.input_building import build_inputs_directly
 from shared.loaders import Loaders
 from shared.query_limits import query_limits
 from shared.runtime import ServiceRuntime
@@ -167,7 +168,7 @@ def federation_schema(
     types: Sequence[type] = (),
     subscription: type | None = None,
 ) -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
+    schema = strawberry.federation.Schema(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -181,6 +182,8 @@ def federation_schema(
             IdempotentMutations,
         ],
     )
+    build_inputs_directly(schema)
+    return schema
 
 
 class SubgraphApp(GraphQL[ServiceContext, None]):
