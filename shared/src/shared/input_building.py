@@ -58,7 +58,7 @@ def _direct_builder(definition: StrawberryObjectDefinition) -> _Builder:
     def build(cls: type, value: Mapping[str, Any], context: InputContext) -> object:
         if not plan:  # the scalar registry and name converter come with the first value
             plan.extend(_plan(definition, context))
-        fields = dict(unset)
+        fields: dict[str, object] = dict(unset)
         for graphql_name, python_name, convert_as in plan:
             if graphql_name in value:
                 given = value[graphql_name]
