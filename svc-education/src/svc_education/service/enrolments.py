@@ -88,7 +88,7 @@ async def register_enrolments(
         batch = await _Batch.load(uow.session, institution, rows)
         results = [_register_row(uow, batch, principal, row) for row in rows]
         if batch.new:
-            await uow.session.execute(insert(Enrolment), [e.columns() for e in batch.new])
+            await uow.session.execute(insert(Enrolment.__table__), [e.columns() for e in batch.new])
     return results
 
 
