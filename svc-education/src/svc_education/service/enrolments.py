@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
@@ -88,7 +89,9 @@ async def register_enrolments(
         batch = await _Batch.load(uow.session, institution, rows)
         results = [_register_row(uow, batch, principal, row) for row in rows]
         if batch.new:
-            await uow.session.execute(insert(Enrolment.__table__), [e.columns() for e in batch.new])
+            await uow.session.execute(
+                insert(cast(Table, Enrolment.__table__)), [e.columns() for e in batch.new]
+            )
     return results
 
 
