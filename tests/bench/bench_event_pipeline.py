@@ -55,6 +55,7 @@ class Platform:
     backend: str
     running: Any  # localinfra.platform.Platform
     urls: dict[str, str]
+    kafka_bootstrap: str
     engines: dict[str, AsyncEngine] = field(default_factory=dict)
 
     def engine(self, service: str) -> AsyncEngine:
@@ -66,8 +67,10 @@ class Platform:
         async with self.engine(service).connect() as connection:
             return await connection.scalar(text(sql))
 
-    def pids(self) -> dict[str, int]:
-        return {name: p.popen.pid for name, p in self.running.processes.items() if p.popen}
+    def pids(self, *, with_broker: bool = False) -> dict[str, int]:
+        pids = {name: p.popen.pid for name, p in self.running.processes.items() if p.popen}
+        broker = broker_pid(self.kafka_bootstrap) if with_broker else None
+        return pids | ({"kafka": broker} if broker else {})
 
 
 def database_urls(backend: str, postgres: Any, folder: Path, run: str) -> dict[str, str]:
@@ -101,7 +104,7 @@ async def platform(
         extra_env={"GATEWAY_SUBGRAPH_TIMEOUT_MS": "60000", "REQUEST_TIMEOUT_SECONDS": "55"},
     )
     await asyncio.to_thread(running.start)
-    bench = Platform(backend, running, urls)
+    bench = Platform(backend, running, urls, kafka_bootstrap)
     try:
         yield bench
     finally:
@@ -263,6 +266,62 @@ class PeakMemory:
                 self.peak[name] = max(self.peak[name], resident_mb(pid))
 
 
+# CPU per enrolment ----------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its descendants, from /proc."""
+    ticks = 0
+    for each in [pid, *descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def broker_pid(bootstrap: str) -> int | None:
+    """The local broker's JVM, found by the listener in its config (None for an outside one)."""
+    listener = f"//{bootstrap}"
+    for entry in Path("/proc").iterdir():
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"kafka.Kafka" in arguments and listener in Path(arguments[-2].decode()).read_text():
+            return int(entry.name)
+    return None
+
+
+class CpuUse:
+    """CPU each process spent while the block ran: unlike a rate, it hardly depends on what
+    else the machine runs, so it shows what the code costs on a loaded machine too."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.spent: dict[str, float] = {}
+
+    def __enter__(self) -> CpuUse:
+        self._start = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.spent = {n: cpu_seconds(p) - self._start[n] for n, p in self.pids.items()}
+
+    def report(self, backend: str, what: str, enrolments: int) -> None:
+        per = {name: 1000 * seconds / enrolments for name, seconds in self.spent.items()}
+        total = sum(per.values())
+        figures = ", ".join(f"{name} {value:.3f}" for name, value in per.items())
+        report(backend, f"{what}: CPU per enrolment (ms)", f"{figures}; total {total:.3f}")
+        cores = os.cpu_count() or 1
+        report(
+            backend,
+            f"{what}: ceiling at that CPU, {cores} cores to themselves (enrolments/s)",
+            f"{cores * 1000 / total:,.0f}",
+        )
+
+
 # Waiting for grants ---------------------------------------------------------------------------
 
 
@@ -350,16 +409,17 @@ async def bulk_batches(platform: Platform, gateway: Gateway) -> None:
             offering = offerings[refs.start // SEATS_PER_OFFERING]
             await gateway.register(offering, refs, tag)
 
-    began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(BULK_CLIENTS)))
-    accepted = time.perf_counter() - began
-
     async def all_eligible() -> bool:
         return await eligibility_count(platform) >= before + BULK_TOTAL
 
-    await until(all_eligible, timeout=600)
-    done = time.perf_counter() - began
+    with CpuUse(platform.pids(with_broker=True)) as cpu:
+        began = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(BULK_CLIENTS)))
+        accepted = time.perf_counter() - began
+        await until(all_eligible, timeout=600)
+        done = time.perf_counter() - began
     backend = platform.backend
+    cpu.report(backend, "bulk", BULK_TOTAL)
     report(backend, "bulk: accepted at the router (enrolments/s)", f"{BULK_TOTAL / accepted:,.0f}")
     report(
         backend,
@@ -386,17 +446,20 @@ async def single_rows_at_fixed_rate(platform: Platform, gateway: Gateway, rate: 
             return
         http.append(time.perf_counter() - began)
 
-    began = time.perf_counter()
-    tasks = []
-    for i in range(rate * SINGLE_SECONDS):
-        await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
-        tasks.append(asyncio.create_task(post(i)))
-    _, late = await asyncio.wait(tasks, timeout=SINGLE_GRACE)
-    for task in late:
-        task.cancel()
-    achieved = len(http) / (time.perf_counter() - began)
-    latencies = await commit_to_eligibility(platform, offering)
+    with CpuUse(platform.pids(with_broker=True)) as cpu:
+        began = time.perf_counter()
+        tasks = []
+        for i in range(rate * SINGLE_SECONDS):
+            await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(post(i)))
+        _, late = await asyncio.wait(tasks, timeout=SINGLE_GRACE)
+        for task in late:
+            task.cancel()
+        achieved = len(http) / (time.perf_counter() - began)
+        latencies = await commit_to_eligibility(platform, offering)
     name = f"single rows offered at {rate}/s"
+    if latencies:
+        cpu.report(platform.backend, name, len(latencies))
     outcome = f"{achieved:,.0f}; failed {len(failed)}, unanswered {len(late)}"
     report(platform.backend, f"{name}: answered (/s)", outcome)
     if http:
