@@ -287,10 +287,11 @@ def broker_pid(bootstrap: str) -> int | None:
     for entry in Path("/proc").iterdir():
         try:
             arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            # A broker in a container shows here too, with a config path of its own filesystem.
+            if b"kafka.Kafka" in arguments and listener in Path(arguments[-2].decode()).read_text():
+                return int(entry.name)
         except OSError:
             continue
-        if b"kafka.Kafka" in arguments and listener in Path(arguments[-2].decode()).read_text():
-            return int(entry.name)
     return None
 
 
