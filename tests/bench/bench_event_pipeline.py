@@ -540,11 +540,18 @@ async def backlog_replay(platform: Platform, postgres: Any) -> None:
         grants.start()
         try:
             await asyncio.to_thread(grants.wait_ready, 120)
+            pid = grants.popen.pid if grants.popen else 0
+            cpu_when_ready = cpu_seconds(pid)
             engine = create_engine(url)
             try:
                 await replayed(engine, began)
-                await replay_report(
-                    platform.backend, engine, began, grants.popen.pid if grants.popen else 0
+                spent = cpu_seconds(pid) - cpu_when_ready
+                await replay_report(platform.backend, engine, began, pid)
+                per_event = 1000 * spent / BACKLOG
+                report(
+                    platform.backend,
+                    "backlog: grants CPU per event (ms); the rate that allows on one core (/s)",
+                    f"{per_event:.3f}; {1000 / per_event:,.0f}",
                 )
             finally:
                 await engine.dispose()
