@@ -20,6 +20,7 @@ from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.events import Envelope, ReceivedEvent, new_event
 from shared.inbox import inbox_table
 from shared.messaging import dead_letter_topic, ensure_topics
+from shared.observability import CORRELATION_HEADER, correlation_id
 from shared.outbox import outbox_table
 from shared.runtime import ServiceRuntime, UnitOfWork, each
 from shared.settings import ServiceSettings
@@ -67,6 +68,31 @@ async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30) -
     finally:
         await consumer.stop()
     return records
+
+
+async def consume_event(bootstrap: str, topic: str, event_id: str) -> list:
+    """The records of one event on a topic other tests publish to as well."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"probe-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    found: list = []
+    try:
+        async with asyncio.timeout(30):
+            while not found:
+                batch = await consumer.getmany(timeout_ms=500)
+                found = [
+                    r
+                    for records in batch.values()
+                    for r in records
+                    if json.loads(r.value)["event_id"] == event_id
+                ]
+    finally:
+        await consumer.stop()
+    return found
 
 
 @pytest.fixture
@@ -491,3 +517,32 @@ async def test_an_oversized_row_is_set_aside_and_the_rows_after_it_are_published
         "outbox_rows_set_aside_total", {"service": service, "topic": topic}
     )
     assert counted == 1
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_the_relay_sends_each_envelope_as_written_with_its_type_and_correlation_id(
+    kafka_bootstrap: str, database: str, tmp_path: Path, kind: str
+) -> None:
+    """The envelope is serialized once, at the commit, and sent as stored on either database."""
+    url = database if kind == "postgresql" else f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}"
+    topic_events = f"relay-{uuid.uuid4().hex[:6]}"
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    runtime = await make_runtime(url, kafka_bootstrap, topic_events)
+    token = correlation_id.set(f"corr-{topic_events}")
+    try:
+        async with runtime.unit_of_work() as uow:
+            emitted = uow.emit(enrolment_registered("4601"), municipality="4601")
+    finally:
+        correlation_id.reset(token)
+    async with runtime.sessions() as session:  # what other readers (kl-ops, tests) see
+        stored = await session.scalar(select(runtime.outbox.c.envelope))
+    assert await runtime.relay.publish_pending() == 1
+    await runtime.relay.close()
+    await runtime.engine.dispose()
+    sent = await consume_event(kafka_bootstrap, ENROLMENTS_TOPIC, str(emitted.event_id))
+    assert [Envelope.model_validate_json(r.value) for r in sent] == [emitted]
+    assert stored == json.loads(sent[0].value)
+    assert dict(sent[0].headers) == {
+        "event_type": b"EnrolmentRegistered",
+        CORRELATION_HEADER: f"corr-{topic_events}".encode(),
+    }
