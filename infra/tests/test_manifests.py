@@ -21,6 +21,7 @@ KNOWN_KINDS = {
     ("apps/v1", "Deployment"),
     ("v1", "Service"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("kafka.strimzi.io/v1beta2", "KafkaUser"),  # kafka-users.yaml, from `make contracts`
 }
 
 

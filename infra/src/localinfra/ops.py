@@ -37,6 +37,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 from sqlalchemy import MetaData
 
+from localinfra import acls
 from shared.db import create_engine
 from shared.health import outbox_status, topic_partitions
 from shared.kafka_security import KafkaConnection
@@ -114,11 +115,7 @@ async def show_outboxes(services: Iterable[str]) -> None:
 
 def consumed_topics(name: str) -> list[str]:
     """The topics the service subscribes to, from its own handler registrations."""
-    import importlib
-
-    definition = importlib.import_module(f"{service(name).module}.app").SERVICE
-    runtime = definition.runtime(load_service_settings(name))
-    return sorted(runtime.effects)
+    return acls.consumed_topics(acls.definition(service(name).name))
 
 
 @dataclass(frozen=True)
