@@ -25,7 +25,7 @@ from localinfra.acls import apply_acls, platform_acls
 from localinfra.kafka import LocalKafka
 from localinfra.ports import free_port
 from shared.contracts.education import ENROLMENTS_TOPIC
-from shared.contracts.grants import APPLICATIONS_TOPIC
+from shared.contracts.grants import APPLICATIONS_TOPIC, GrantRejected
 from shared.events import parse_event
 from shared.health import consumer_lag
 from shared.inbox import recorded
@@ -118,7 +118,8 @@ async def test_a_plaintext_client_gets_nothing(secured: LocalKafka) -> None:
 
 async def test_a_service_runs_on_its_own_grants_alone(secured: LocalKafka, tmp_path: Path) -> None:
     """grants as it runs in production: topics ensured, its consumer group, a dead letter, its
-    lag measured and its readiness, all as the user `grants`, with a broker that denies the rest."""
+    lag measured, its readiness and its outbox relay, all as the user `grants`, with a broker
+    that denies the rest."""
     from svc_grants.app import SERVICE
 
     grants = secured.security("grants")
@@ -166,6 +167,19 @@ async def test_a_service_runs_on_its_own_grants_alone(secured: LocalKafka, tmp_p
         async with httpx.AsyncClient() as http:
             ready = await http.get(f"http://127.0.0.1:{port}/readyz")
         assert ready.status_code == 200, ready.text
+
+        # What grants emits goes out through its outbox relay's own producer.
+        async with runtime.unit_of_work() as uow:
+            rejected = GrantRejected(
+                application_id=uuid.uuid4(), scheme_id=uuid.uuid4(), municipality="5601", reason="x"
+            )
+            emitted = uow.emit(rejected, municipality="5601")
+        async with asyncio.timeout(ARRIVAL):
+            while not any(
+                str(emitted.event_id).encode() in value
+                for value in await _read(secured, education, APPLICATIONS_TOPIC, group=None)
+            ):
+                await asyncio.sleep(0.2)
     finally:
         server.should_exit = True
         await serving
