@@ -30,6 +30,7 @@ from shared.events import parse_event
 from shared.health import consumer_lag
 from shared.inbox import recorded
 from shared.kafka_security import PLAINTEXT, KafkaSecurity
+from shared.live import LiveFeed
 from shared.messaging import create_broker, dead_letter_topic, ensure_topics
 from shared.settings import ServiceSettings
 from shared.testing import enrolment_registered, event_bytes, sqlite_url
@@ -183,6 +184,24 @@ async def test_a_service_runs_on_its_own_grants_alone(secured: LocalKafka, tmp_p
     finally:
         server.should_exit = True
         await serving
+
+
+async def test_the_live_feeds_host_follows_another_services_topic(secured: LocalKafka) -> None:
+    education = secured.security("education")
+    await ensure_topics(secured.bootstrap_servers, [ENROLMENTS_TOPIC], 1, education)
+    feed = LiveFeed(
+        secured.bootstrap_servers, discovery_seconds=0.5, security=secured.security("guidance")
+    )
+    event = parse_event(event_bytes(enrolment_registered(), "5601"))
+    async with feed.subscribe(lambda _: True) as stream:
+        await _produce(
+            secured, education, ENROLMENTS_TOPIC, event.envelope.model_dump_json().encode()
+        )
+        async with asyncio.timeout(ARRIVAL):
+            async for received in stream:
+                if received.envelope.event_id == event.envelope.event_id:
+                    break
+    await feed.stop()
 
 
 async def _produce(broker: LocalKafka, security: KafkaSecurity, topic: str, value: bytes) -> None:
