@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -204,7 +207,50 @@ async def test_the_live_feeds_host_follows_another_services_topic(secured: Local
     await feed.stop()
 
 
-async def _produce(broker: LocalKafka, security: KafkaSecurity, topic: str, value: bytes) -> None:
+async def test_kl_ops_moves_dead_letters_back_as_the_operator_and_not_as_a_service(
+    secured: LocalKafka, tmp_path: Path
+) -> None:
+    grants = secured.security("grants")
+    await ensure_topics(secured.bootstrap_servers, [ENROLMENTS_TOPIC], 1, grants)
+    letter = event_bytes(enrolment_registered(), "5601")
+    letter_id = await _produce(secured, grants, dead_letter_topic(ENROLMENTS_TOPIC), letter)
+
+    code, refused = await _kl_ops(secured, "grants", tmp_path, "dlq", "list", "--service", "grants")
+    assert code != 0  # a service cannot read dead letters, let alone move them
+    assert "kl-ops: Kafka refused user grants: [Error 29] TopicAuthorization" in refused
+
+    code, moved = await _kl_ops(
+        secured, "admin", tmp_path, "dlq", "redrive", "--service", "grants", "--id", letter_id
+    )
+    assert code == 0, moved
+    assert f"moved {letter_id} back to {ENROLMENTS_TOPIC}" in moved
+
+
+async def _kl_ops(broker: LocalKafka, user: str, cwd: Path, *args: str) -> tuple[int, str]:
+    """The console script with a user's Kafka settings, as an operator would run it."""
+    security = broker.security(user)
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+        "KAFKA_SECURITY_PROTOCOL": security.protocol,
+        "KAFKA_SASL_USERNAME": user,
+        "KAFKA_SASL_PASSWORD": security.password or "",
+        "KAFKA_SSL_CAFILE": str(broker.ca_path),
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).with_name("kl-ops")),
+        *args,
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def _produce(broker: LocalKafka, security: KafkaSecurity, topic: str, value: bytes) -> str:
+    """The message's `topic:partition:offset`."""
     producer = AIOKafkaProducer(
         bootstrap_servers=broker.bootstrap_servers,
         enable_idempotence=True,
@@ -212,9 +258,10 @@ async def _produce(broker: LocalKafka, security: KafkaSecurity, topic: str, valu
     )
     await producer.start()
     try:
-        await producer.send_and_wait(topic, value)
+        sent = await producer.send_and_wait(topic, value)
     finally:
         await producer.stop()
+    return f"{topic}:{sent.partition}:{sent.offset}"
 
 
 async def _read(

@@ -33,7 +33,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    GroupAuthorizationFailedError,
+    KafkaError,
+    TopicAuthorizationFailedError,
+)
 from aiokafka.structs import OffsetAndMetadata
 from sqlalchemy import MetaData
 
@@ -77,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             asyncio.run(replay_since(args.service, args.topic, args.since))
     except OpsError as error:
         sys.exit(f"kl-ops: {error}")
+    except (TopicAuthorizationFailedError, GroupAuthorizationFailedError) as error:
+        # On a secured broker kl-ops needs the operator's user; a service's may not do this.
+        user = load_service_settings(SERVICE_NAMES[0]).kafka_sasl_username
+        sys.exit(f"kl-ops: Kafka refused user {user}: {error}; run kl-ops as the operator")
 
 
 class OpsError(Exception):
