@@ -77,6 +77,11 @@ def test_scram_sha_256_and_sasl_without_tls(monkeypatch: pytest.MonkeyPatch) -> 
         ({"KAFKA_SECURITY_PROTOCOL": "TLS"}, "kafka_security_protocol"),
         ({"KAFKA_SSL_CAFILE": "/nowhere/ca.pem"}, "KAFKA_SSL_CAFILE: no such file /nowhere"),
         ({"KAFKA_SSL_CERTFILE": certifi.where()}, "KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE go"),
+        ({"KAFKA_SSL_CAFILE": __file__}, "KAFKA_SSL_CAFILE: no CA certificate in"),
+        (
+            {"KAFKA_SSL_CERTFILE": certifi.where(), "KAFKA_SSL_KEYFILE": certifi.where()},
+            "KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE: not a certificate and its key",
+        ),
         (
             {"KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT"},
             "KAFKA_SSL_CAFILE is set but KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT",

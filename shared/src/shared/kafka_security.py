@@ -53,6 +53,7 @@ class KafkaSecurity:
                 raise ValueError(f"{setting} is set but KAFKA_SECURITY_PROTOCOL={self.protocol}")
             if not path.is_file():
                 raise ValueError(f"{setting}: no such file {path}")
+        self.ssl_context()  # a file that is not what it should be is refused now, not at connect
 
     @property
     def uses_sasl(self) -> bool:
@@ -66,9 +67,18 @@ class KafkaSecurity:
         """Verifies the broker's certificate and host name; None without TLS."""
         if not self.uses_tls:
             return None
-        context = ssl.create_default_context(cafile=self.cafile)
+        try:
+            context = ssl.create_default_context(cafile=self.cafile)
+        except ssl.SSLError as error:
+            raise ValueError(f"KAFKA_SSL_CAFILE: no CA certificate in {self.cafile}") from error
         if self.certfile is not None:
-            context.load_cert_chain(self.certfile, self.keyfile)
+            try:
+                context.load_cert_chain(self.certfile, self.keyfile)
+            except ssl.SSLError as error:
+                raise ValueError(
+                    "KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE: not a certificate and its key "
+                    f"({error.reason})"
+                ) from error
         return context
 
     def faststream(self) -> BaseSecurity | None:
