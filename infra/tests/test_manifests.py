@@ -11,8 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import certifi
 import pytest
 import yaml
+
+from shared.settings import load_service_settings
+from shared.topology import SERVICE_NAMES
 
 INFRA = Path(__file__).resolve().parents[1]
 K8S_FILES = sorted((INFRA / "k8s").glob("*.yaml"))
@@ -21,6 +25,7 @@ KNOWN_KINDS = {
     ("apps/v1", "Deployment"),
     ("v1", "Service"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("kafka.strimzi.io/v1beta2", "KafkaUser"),  # kafka-users.yaml, from `make contracts`
 }
 
 
@@ -105,3 +110,61 @@ def test_compose_builds_from_the_committed_dockerfile() -> None:
         if "build" in service:
             context = (INFRA / "docker-compose.yml").parent / service["build"]["context"]
             assert (context / service["build"]["dockerfile"]).is_file(), name
+
+
+def service_containers() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """Each service's Deployment: its pod spec and its one container."""
+    found = {}
+    for doc in documents():
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"] in SERVICE_NAMES:
+            pod = doc["spec"]["template"]["spec"]
+            [container] = pod["containers"]
+            found[doc["metadata"]["name"]] = (pod, container)
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_every_service_uses_kafka_as_its_own_scram_user_over_tls_in_production(
+    service: str,
+) -> None:
+    pod, container = service_containers()[service]
+    env = {variable["name"]: variable for variable in container["env"]}
+    assert env["ENVIRONMENT"]["value"] == "production"
+    assert env["KAFKA_SECURITY_PROTOCOL"]["value"] == "SASL_SSL"
+    assert env["KAFKA_SASL_USERNAME"]["value"] == service
+    # The Secret Strimzi's User Operator makes for the KafkaUser of the same name.
+    password = env["KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]
+    assert password == {"name": service, "key": "password"}
+    [user] = [
+        d for d in documents() if d["kind"] == "KafkaUser" and d["metadata"]["name"] == service
+    ]
+    assert user["spec"]["authentication"]["type"] == "scram-sha-512"
+    # The CA file is on a volume from a Secret, mounted where the variable says.
+    cafile = Path(env["KAFKA_SSL_CAFILE"]["value"])
+    [mount] = [m for m in container["volumeMounts"] if Path(m["mountPath"]) == cafile.parent]
+    [volume] = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    assert cafile.name in [item["path"] for item in volume["secret"]["items"]]
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_every_services_production_settings_are_accepted(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the service's settings would say of its manifest, with its Secrets filled in."""
+    _, container = service_containers()[service]
+    for variable in container["env"]:
+        monkeypatch.setenv(
+            variable["name"], variable.get("value", "a-secret-of-at-least-32-bytes!!!")
+        )
+    monkeypatch.setenv("KAFKA_SSL_CAFILE", certifi.where())  # the mounted file, here
+    settings = load_service_settings(service)
+    assert settings.environment == "production"
+    assert settings.kafka_security().uses_sasl and settings.kafka_security().uses_tls
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_every_compose_service_passes_on_the_kafka_security_settings(service: str) -> None:
+    env = compose()["services"][service]["environment"]
+    assert env["KAFKA_SECURITY_PROTOCOL"] == "${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}"
+    assert env["KAFKA_SASL_USERNAME"] == service
+    assert env["KAFKA_SASL_PASSWORD"] == f"${{{service.upper()}_KAFKA_PASSWORD:-}}"

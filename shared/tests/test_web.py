@@ -41,6 +41,9 @@ def test_production_subgraphs_answer_no_introspection_and_serve_no_graphiql(
 
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
+    monkeypatch.setenv("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+    monkeypatch.setenv("KAFKA_SASL_USERNAME", "networks")
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "networks-password")
     client = TestClient(SERVICE.app())
     introspection = client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
     assert "introspection" in introspection.json()["errors"][0]["message"]

@@ -2,16 +2,17 @@
 
 `make contracts` (`python -m localinfra contracts`) regenerates them from the code:
 `svc-<name>/contract/schema.graphql`, `svc-<name>/contract/asyncapi.json` and
-`gateway/contract/supergraph.graphql`. It refuses to write a breaking change (a GraphQL field,
-argument or type removed or retyped; an event's field removed or retyped) unless the service's
-contract version (`contract_version` in its app.py) is higher than the committed one.
+`gateway/contract/supergraph.graphql`, and the Kafka users with their ACLs
+(`infra/k8s/kafka-users.yaml`, `localinfra.acls`). It refuses to write a breaking change (a
+GraphQL field, argument or type removed or retyped; an event's field removed or retyped) unless
+the service's contract version (`contract_version` in its app.py) is higher than the committed
+one.
 `--check` changes nothing and fails on drift or on a breaking change (CI; tests/test_contracts.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import re
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 from graphql import build_ast_schema, find_breaking_changes, parse
 
 from gateway.router import compose_supergraph
+from localinfra.acls import definition, kafka_users_yaml, platform_acls
 from shared.messaging import asyncapi_json, document_publications
 from shared.settings import ServiceSettings
 from shared.topology import SERVICES
@@ -30,6 +32,7 @@ from shared.web import ServiceDefinition
 REPO = Path(__file__).resolve().parents[3]
 COMMAND = "make contracts"
 SUPERGRAPH = Path("gateway/contract/supergraph.graphql")
+KAFKA_USERS = Path("infra/k8s/kafka-users.yaml")
 # The committed documents must not depend on where they were generated.
 BOOTSTRAP = "kafka:9092"
 VERSION_LINE = re.compile(r"^# contract version (\d+)\b")
@@ -43,11 +46,6 @@ def sdl_path(service: str) -> Path:
 
 def asyncapi_path(service: str) -> Path:
     return Path(f"svc-{service}/contract/asyncapi.json")
-
-
-def definition(service: str) -> ServiceDefinition:
-    found: ServiceDefinition = importlib.import_module(f"svc_{service}.app").SERVICE
-    return found
 
 
 async def subgraph_sdl(service: ServiceDefinition) -> str:
@@ -97,6 +95,7 @@ async def generate() -> dict[Path, str]:
         urls = {e.name: f"http://{e.name}:{e.default_port}/graphql" for e in SERVICES}
         await asyncio.to_thread(compose_supergraph, urls, out, sdl_dir=Path(folder))
         files[SUPERGRAPH] = out.read_text()
+    files[KAFKA_USERS] = kafka_users_yaml(platform_acls())
     return files
 
 

@@ -3,6 +3,11 @@
 The jars come from Maven Central through `infra/kafka/pom.xml` into a cache outside the repo,
 once. The broker listens on 127.0.0.1 only and keeps its data, configuration, pid and log in
 `data_dir`, so stopping and starting it again on the same directory keeps the topics.
+
+By default it speaks PLAINTEXT to anyone. Secured (`users=[...]`), it is production's shape
+(docs/decisions/kafka-security.md): one SASL_SSL listener, SCRAM-SHA-512 users made when the
+storage is formatted, a certificate from a CA made at first start (`openssl`), and
+StandardAuthorizer denying whatever no ACL allows. `admin` is its super user.
 """
 
 from __future__ import annotations
@@ -10,15 +15,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import fcntl
+import json
 import logging
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -26,8 +34,11 @@ from types import TracebackType
 from aiokafka.admin import AIOKafkaAdminClient
 
 from localinfra.ports import free_port
+from shared.kafka_security import PLAINTEXT, KafkaConnection, KafkaSecurity, Mechanism
 
 KAFKA_VERSION = "3.9.1"
+ADMIN = "admin"  # a secured broker's super user
+SCRAM: Mechanism = "SCRAM-SHA-512"
 POM = Path(__file__).resolve().parents[2] / "kafka" / "pom.xml"
 FETCHED_MARKER = "fetch-complete"
 log = logging.getLogger(__name__)
@@ -81,9 +92,15 @@ def random_cluster_id() -> str:
 
 class LocalKafka:
     def __init__(
-        self, port: int = 9092, data_dir: Path | None = None, controller_port: int | None = None
+        self,
+        port: int = 9092,
+        data_dir: Path | None = None,
+        controller_port: int | None = None,
+        users: Sequence[str] | None = None,
     ) -> None:
+        """`users`: secured, with these SCRAM users beside `admin`; None: PLAINTEXT."""
         self.port = port
+        self.users = None if users is None else (ADMIN, *users)
         self.controller_port = controller_port or free_port()
         self.data_dir = (data_dir or Path(tempfile.mkdtemp(prefix="kafka-"))).resolve()
         self.started_in_seconds: float | None = None
@@ -94,6 +111,25 @@ class LocalKafka:
     @property
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    def security(self, user: str = ADMIN, password: str | None = None) -> KafkaSecurity:
+        """How `user` talks to this broker (with its own password unless one is given)."""
+        if self.users is None:
+            return PLAINTEXT
+        return KafkaSecurity(
+            protocol="SASL_SSL",
+            mechanism=SCRAM,
+            username=user,
+            password=password or self._passwords()[user],
+            cafile=self.ca_path,
+        )
+
+    def connection(self, user: str = ADMIN) -> KafkaConnection:
+        return KafkaConnection(self.bootstrap_servers, self.security(user))
+
+    @property
+    def ca_path(self) -> Path:
+        return self.data_dir / "tls" / "ca.pem"
 
     @property
     def log_path(self) -> Path:
@@ -110,6 +146,8 @@ class LocalKafka:
         began = time.monotonic()
         libs = fetch_jars()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.users is not None:
+            _make_tls(self.data_dir / "tls", self._passwords()[ADMIN])
         self._write_config()
         java = self._java(libs)
         self._format_storage(java)
@@ -196,12 +234,27 @@ class LocalKafka:
             else:
                 dump.unlink()
 
+    def _passwords(self) -> dict[str, str]:
+        """Made once per data directory: a restart finds the users it formatted."""
+        path = self.data_dir / "scram-passwords.json"
+        if not path.exists():
+            path.write_text(json.dumps({user: secrets.token_hex(16) for user in self.users or ()}))
+        passwords: dict[str, str] = json.loads(path.read_text())
+        return passwords
+
     def _write_config(self) -> None:
-        self.config_path.write_text(
-            _SERVER_PROPERTIES.format(
-                port=self.port, controller_port=self.controller_port, data=self.data_dir / "data"
-            )
+        properties = _SERVER_PROPERTIES.format(
+            port=self.port, controller_port=self.controller_port, data=self.data_dir / "data"
         )
+        if self.users is not None:
+            properties += _SECURED_PROPERTIES.format(
+                port=self.port,
+                controller_port=self.controller_port,
+                admin_password=self._passwords()[ADMIN],
+                keystore=self.data_dir / "tls" / "broker.p12",
+                ca=self.ca_path,
+            )
+        self.config_path.write_text(properties)
         (self.data_dir / "log4j.properties").write_text(_LOG4J.format(log=self.log_path))
 
     def _format_storage(self, java: list[str]) -> None:
@@ -209,6 +262,9 @@ class LocalKafka:
             return  # formatted before: keep the cluster id and the data
         command = [*java, "kafka.tools.StorageTool", "format"]
         command += ["-t", random_cluster_id(), "-c", str(self.config_path)]
+        if self.users is not None:
+            for user, password in self._passwords().items():
+                command += ["--add-scram", f"{SCRAM}=[name={user},password={password}]"]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"formatting Kafka storage failed:\n{result.stdout}{result.stderr}")
@@ -218,7 +274,7 @@ class LocalKafka:
             if self._process is not None and self._process.poll() is not None:
                 self.stop()
                 raise RuntimeError(f"Kafka exited while starting:\n{self.log_excerpt()}")
-            if _accepts_connections(self.port) and _answers_metadata(self.bootstrap_servers):
+            if _accepts_connections(self.port) and _answers_metadata(self.connection()):
                 return
             time.sleep(0.2)
         self.stop()
@@ -275,14 +331,14 @@ def _accepts_connections(port: int) -> bool:
         return False
 
 
-def _answers_metadata(bootstrap_servers: str) -> bool:
+def _answers_metadata(kafka: KafkaConnection) -> bool:
     # In a thread of its own, so start() also works when called from inside a running event loop.
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _brokers_in_metadata(bootstrap_servers)).result()
+        return pool.submit(asyncio.run, _brokers_in_metadata(kafka)).result()
 
 
-async def _brokers_in_metadata(bootstrap_servers: str) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
+async def _brokers_in_metadata(kafka: KafkaConnection) -> bool:
+    admin = AIOKafkaAdminClient(**kafka.options(), request_timeout_ms=5000)
     try:
         async with asyncio.timeout(10):
             await admin.start()
@@ -319,3 +375,50 @@ log4j.appender.file.File={log}
 log4j.appender.file.layout=org.apache.log4j.PatternLayout
 log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
 """
+
+# Appended to the PLAINTEXT configuration: where a key repeats, the last value wins. The
+# controller listener stays PLAINTEXT on 127.0.0.1 (KRaft cannot check SCRAM there: the
+# credentials live in the metadata it serves) and its principal, ANONYMOUS, must be a super
+# user for the broker half of this process to register. Production secures it with mTLS.
+_SECURED_PROPERTIES = """\
+listeners=SASL_SSL://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}
+advertised.listeners=SASL_SSL://127.0.0.1:{port}
+inter.broker.listener.name=SASL_SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=\\
+  org.apache.kafka.common.security.scram.ScramLoginModule required \\
+  username="admin" password="{admin_password}";
+ssl.keystore.type=PKCS12
+ssl.keystore.location={keystore}
+ssl.keystore.password={admin_password}
+ssl.truststore.type=PEM
+ssl.truststore.location={ca}
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin;User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
+"""
+
+
+def _make_tls(folder: Path, password: str) -> None:
+    """A CA (`ca.pem`, what clients trust) and the broker's key and certificate for 127.0.0.1
+    signed by it (`broker.p12`). With `openssl`: Java's keytool took 10 s for the same."""
+    if (folder / "broker.p12").exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -noenc"
+    san = "subjectAltName=IP:127.0.0.1,DNS:localhost"
+    signed_by_ca = "-CA ca.pem -CAkey ca.key -copy_extensions copy -days 30"
+    commands = [
+        f"req -x509 {key} -keyout ca.key -out ca.pem -subj /CN=local-kafka-ca -days 30",
+        f"req {key} -keyout broker.key -out broker.csr -subj /CN=localhost -addext {san}",
+        f"x509 -req -in broker.csr {signed_by_ca} -out broker.pem",
+        f"pkcs12 -export -inkey broker.key -in broker.pem -certfile ca.pem -name broker "
+        f"-out broker.p12 -passout pass:{password}",
+    ]
+    steps = [command.split() for command in commands]
+    for step in steps:
+        result = subprocess.run(["openssl", *step], cwd=folder, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"openssl {step[0]} failed:\n{result.stdout}{result.stderr}")

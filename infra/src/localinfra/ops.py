@@ -6,7 +6,7 @@ kl-ops dlq redrive --service S [--id ID]    moves dead letters back to their top
 kl-ops replay --service S --topic T --since TIME
                                             S re-reads T from TIME (S's replicas stopped)
 
-Each reads the same settings as the services (`KAFKA_BOOTSTRAP_SERVERS`,
+Each reads the same settings as the services (`KAFKA_BOOTSTRAP_SERVERS`, the other `KAFKA_*`,
 `<SERVICE>_DATABASE_URL`), prints what it did and is safe to repeat:
 
 - `dlq redrive` without `--id` moves every dead letter not moved before; where it got to is the
@@ -33,12 +33,18 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    GroupAuthorizationFailedError,
+    KafkaError,
+    TopicAuthorizationFailedError,
+)
 from aiokafka.structs import OffsetAndMetadata
 from sqlalchemy import MetaData
 
+from localinfra import acls
 from shared.db import create_engine
 from shared.health import outbox_status, topic_partitions
+from shared.kafka_security import KafkaConnection
 from shared.messaging import DLQ_GROUP_HEADER, dead_letter_topic
 from shared.outbox import outbox_table
 from shared.settings import load_service_settings
@@ -75,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             asyncio.run(replay_since(args.service, args.topic, args.since))
     except OpsError as error:
         sys.exit(f"kl-ops: {error}")
+    except (TopicAuthorizationFailedError, GroupAuthorizationFailedError) as error:
+        # On a secured broker kl-ops needs the operator's user; a service's may not do this.
+        user = load_service_settings(SERVICE_NAMES[0]).kafka_sasl_username
+        sys.exit(f"kl-ops: Kafka refused user {user}: {error}; run kl-ops as the operator")
 
 
 class OpsError(Exception):
@@ -89,8 +99,9 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _bootstrap() -> str:
-    return load_service_settings(SERVICE_NAMES[0]).kafka_bootstrap_servers
+def _kafka() -> KafkaConnection:
+    # Every service reads the same KAFKA_* settings; the operator's credentials go there.
+    return load_service_settings(SERVICE_NAMES[0]).kafka()
 
 
 async def show_outboxes(services: Iterable[str]) -> None:
@@ -112,11 +123,7 @@ async def show_outboxes(services: Iterable[str]) -> None:
 
 def consumed_topics(name: str) -> list[str]:
     """The topics the service subscribes to, from its own handler registrations."""
-    import importlib
-
-    definition = importlib.import_module(f"{service(name).module}.app").SERVICE
-    runtime = definition.runtime(load_service_settings(name))
-    return sorted(runtime.effects)
+    return acls.consumed_topics(acls.definition(service(name).name))
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,7 @@ class DeadLetter:
 
 
 async def read_dead_letters(
-    bootstrap: str, name: str, start: dict[TopicPartition, int] | None = None
+    kafka: KafkaConnection, name: str, start: dict[TopicPartition, int] | None = None
 ) -> tuple[list[DeadLetter], dict[TopicPartition, int]]:
     """The service's dead letters (from `start` per partition, else the beginning), and the
     end offsets of the DLQ partitions read.
@@ -160,10 +167,10 @@ async def read_dead_letters(
     service that consumes its topic.
     """
     topics = [dead_letter_topic(topic) for topic in consumed_topics(name)]
-    partitions = await _partitions(bootstrap, topics)
+    partitions = await _partitions(kafka, topics)
     if not partitions:
         return [], {}
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -192,7 +199,7 @@ async def read_dead_letters(
 
 
 async def list_dead_letters(name: str) -> None:
-    letters, _ = await read_dead_letters(_bootstrap(), name)
+    letters, _ = await read_dead_letters(_kafka(), name)
     for letter in letters:
         print(letter.describe())
     print(f"{len(letters)} dead letter(s) of {name}")
@@ -203,17 +210,17 @@ def redrive_group(name: str) -> str:
 
 
 async def redrive(name: str, ids: Sequence[str]) -> None:
-    bootstrap = _bootstrap()
+    kafka = _kafka()
     group = redrive_group(name)
-    done = await _committed(bootstrap, group)
-    letters, ends = await read_dead_letters(bootstrap, name, None if ids else done)
+    done = await _committed(kafka, group)
+    letters, ends = await read_dead_letters(kafka, name, None if ids else done)
     if ids:
         by_id = {letter.id: letter for letter in letters}
         unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise OpsError(f"no dead letter of {name} has id {', '.join(unknown)}; see dlq list")
         letters = [by_id[i] for i in ids]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka.options(), enable_idempotence=True)
     await producer.start()
     try:
         for letter in letters:
@@ -228,19 +235,19 @@ async def redrive(name: str, ids: Sequence[str]) -> None:
     finally:
         await producer.stop()
     if not ids:  # everything up to the ends read is moved: a repeat starts there
-        await _commit(bootstrap, group, ends)
+        await _commit(kafka, group, ends)
     print(f"{len(letters)} dead letter(s) of {name} moved back" if letters else "nothing to move")
 
 
 async def replay_since(name: str, topic: str, since: datetime) -> None:
     if topic not in consumed_topics(name):
         raise OpsError(f"{name} does not consume {topic}")
-    bootstrap = _bootstrap()
-    await _refuse_while_members_run(bootstrap, name)
-    partitions = await _partitions(bootstrap, [topic])
+    kafka = _kafka()
+    await _refuse_while_members_run(kafka, name)
+    partitions = await _partitions(kafka, [topic])
     if not partitions:
-        raise OpsError(f"no topic {topic} on {bootstrap}")
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        raise OpsError(f"no topic {topic} on {kafka.bootstrap_servers}")
+    consumer = AIOKafkaConsumer(**kafka.options(), enable_auto_commit=False)
     await consumer.start()
     try:
         at = await consumer.offsets_for_times(
@@ -249,12 +256,12 @@ async def replay_since(name: str, topic: str, since: datetime) -> None:
         ends = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
-    before = await _committed(bootstrap, name)
+    before = await _committed(kafka, name)
     targets = {
         partition: (found.offset if found is not None else ends[partition])
         for partition, found in at.items()
     }
-    await _commit(bootstrap, name, targets)
+    await _commit(kafka, name, targets)
     for partition, offset in sorted(targets.items(), key=lambda item: item[0].partition):
         previous = before.get(partition)
         print(
@@ -265,9 +272,9 @@ async def replay_since(name: str, topic: str, since: datetime) -> None:
     print(f"{name} re-reads {topic} from {since.isoformat()} when it starts")
 
 
-async def _refuse_while_members_run(bootstrap: str, group: str) -> None:
+async def _refuse_while_members_run(kafka: KafkaConnection, group: str) -> None:
     responses = await _with_coordinator(
-        bootstrap, lambda admin: admin.describe_consumer_groups([group])
+        kafka, lambda admin: admin.describe_consumer_groups([group])
     )
     groups = [g for response in responses for g in response.to_object()["groups"]]
     members = sum(len(g["members"]) for g in groups)
@@ -278,8 +285,8 @@ async def _refuse_while_members_run(bootstrap: str, group: str) -> None:
         )
 
 
-async def _partitions(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _partitions(kafka: KafkaConnection, topics: list[str]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         return await topic_partitions(admin, topics)
@@ -287,18 +294,18 @@ async def _partitions(bootstrap: str, topics: list[str]) -> list[TopicPartition]
         await admin.close()
 
 
-async def _committed(bootstrap: str, group: str) -> dict[TopicPartition, int]:
+async def _committed(kafka: KafkaConnection, group: str) -> dict[TopicPartition, int]:
     offsets: dict[TopicPartition, OffsetAndMetadata] = await _with_coordinator(
-        bootstrap, lambda admin: admin.list_consumer_group_offsets(group)
+        kafka, lambda admin: admin.list_consumer_group_offsets(group)
     )
     return {partition: meta.offset for partition, meta in offsets.items() if meta.offset >= 0}
 
 
 async def _with_coordinator(
-    bootstrap: str, call: Callable[[AIOKafkaAdminClient], Awaitable[Any]]
+    kafka: KafkaConnection, call: Callable[[AIOKafkaAdminClient], Awaitable[Any]]
 ) -> Any:
     """A group request; a group's coordinator may still be loading (a new broker): retried."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         for _ in range(COORDINATOR_ATTEMPTS - 1):
@@ -313,13 +320,11 @@ async def _with_coordinator(
         await admin.close()
 
 
-async def _commit(bootstrap: str, group: str, offsets: dict[TopicPartition, int]) -> None:
+async def _commit(kafka: KafkaConnection, group: str, offsets: dict[TopicPartition, int]) -> None:
     if not offsets:
         return
     # Assigned, not subscribed: the consumer commits for the group without joining it.
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(**kafka.options(), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(list(offsets))

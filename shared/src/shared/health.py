@@ -25,6 +25,7 @@ from prometheus_client import Gauge
 from sqlalchemy import Table, case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.kafka_security import PLAINTEXT, KafkaSecurity
 from shared.observability import get_logger
 
 log = get_logger(__name__)
@@ -90,7 +91,7 @@ def record_outbox(service: str, status: OutboxStatus) -> None:
 
 
 async def consumer_lag(
-    bootstrap_servers: str, group: str, topics: Iterable[str]
+    bootstrap_servers: str, group: str, topics: Iterable[str], security: KafkaSecurity = PLAINTEXT
 ) -> dict[TopicPartition, int]:
     """Per partition of `topics`: the log end offset less the group's committed offset.
 
@@ -100,8 +101,11 @@ async def consumer_lag(
     names = sorted(topics)
     if not names:
         return {}
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    options = security.client_options()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **options)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, **options
+    )
     await admin.start()
     try:
         await consumer.start()
@@ -131,11 +135,13 @@ async def topic_partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> lis
     )
 
 
-async def record_consumer_lag(service: str, bootstrap_servers: str, topics: Iterable[str]) -> None:
+async def record_consumer_lag(
+    service: str, bootstrap_servers: str, topics: Iterable[str], security: KafkaSecurity = PLAINTEXT
+) -> None:
     """Sets the lag gauges; leaves them as they were when the broker does not answer."""
     try:
         async with asyncio.timeout(LAG_TIMEOUT_SECONDS):
-            lag = await consumer_lag(bootstrap_servers, service, topics)
+            lag = await consumer_lag(bootstrap_servers, service, topics, security)
     except Exception as error:
         log.warning("consumer lag not measured", error=repr(error))
         return

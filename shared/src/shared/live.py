@@ -31,6 +31,7 @@ from shared import reference
 from shared.auth import Principal
 from shared.errors import BadUserInput, DomainError, Forbidden, Unavailable
 from shared.events import InvalidEvent, ReceivedEvent, parse_event
+from shared.kafka_security import PLAINTEXT, KafkaSecurity
 from shared.observability import get_logger
 
 if TYPE_CHECKING:
@@ -200,14 +201,18 @@ class _EventTopicReader:
     partitions already read (a pattern subscription would reset them on every new topic).
     """
 
-    def __init__(self, bootstrap_servers: str, discovery_seconds: float) -> None:
+    def __init__(
+        self, bootstrap_servers: str, discovery_seconds: float, security: KafkaSecurity
+    ) -> None:
+        options = security.client_options()
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="latest",
+            **options,
         )
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+        self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **options)
         self._discovery_seconds = discovery_seconds
         self._next_discovery = 0.0
 
@@ -261,8 +266,10 @@ class LiveFeed:
         *,
         capacity: int = QUEUE_CAPACITY,
         discovery_seconds: float = DISCOVERY_SECONDS,
+        security: KafkaSecurity = PLAINTEXT,
     ) -> None:
         self._bootstrap_servers = bootstrap_servers
+        self._security = security
         self._discovery_seconds = discovery_seconds
         self._fanout = Fanout(capacity)
         self._starting = asyncio.Lock()
@@ -277,7 +284,9 @@ class LiveFeed:
         async with self._starting:
             if self._pump is not None and not self._pump.done():
                 return
-            reader = _EventTopicReader(self._bootstrap_servers, self._discovery_seconds)
+            reader = _EventTopicReader(
+                self._bootstrap_servers, self._discovery_seconds, self._security
+            )
             try:
                 await reader.start()
             except KafkaError as error:

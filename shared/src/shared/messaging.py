@@ -31,6 +31,7 @@ from pydantic import create_model
 
 from shared.events import Envelope, InvalidEvent, ReceivedEvent, contracts, parse_event
 from shared.failures import is_transient
+from shared.kafka_security import PLAINTEXT, KafkaSecurity
 from shared.observability import get_logger
 
 log = get_logger(__name__)
@@ -60,8 +61,10 @@ def dead_letter_topic(topic: str) -> str:
     return topic + DLQ_SUFFIX
 
 
-def create_broker(bootstrap_servers: str) -> KafkaBroker:
-    return KafkaBroker(bootstrap_servers, enable_idempotence=True, logger=None)
+def create_broker(bootstrap_servers: str, security: KafkaSecurity = PLAINTEXT) -> KafkaBroker:
+    return KafkaBroker(
+        bootstrap_servers, security=security.faststream(), enable_idempotence=True, logger=None
+    )
 
 
 def subscribe(
@@ -184,10 +187,15 @@ async def _dead_letter(
     DEAD_LETTERS.labels(service, topic).inc()
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int) -> None:
+async def ensure_topics(
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    partitions: int,
+    security: KafkaSecurity = PLAINTEXT,
+) -> None:
     """Creates topics (and their DLQs) with `partitions` partitions; auto-creation would give 1."""
     names = sorted({name for topic in topics for name in (topic, dead_letter_topic(topic))})
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **security.client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

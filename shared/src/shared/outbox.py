@@ -49,6 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from shared.db import WRITE_TRANSACTION, SessionFactory, WriterTurns, is_sqlite
 from shared.events import Envelope, registered
+from shared.kafka_security import PLAINTEXT, KafkaSecurity
 from shared.observability import CORRELATION_HEADER, get_logger
 
 log = get_logger(__name__)
@@ -146,6 +147,7 @@ class OutboxRelay:
         writer_turns: WriterTurns,
         outbox: Table,
         bootstrap_servers: str,
+        security: KafkaSecurity = PLAINTEXT,
         service: str,
         poll_seconds: float = 0.5,
         batch_size: int = 500,
@@ -156,6 +158,7 @@ class OutboxRelay:
         self._writer_turns = writer_turns
         self._outbox = outbox
         self._bootstrap = bootstrap_servers
+        self._security = security
         self._service = service
         self._lock_key = _advisory_key(service)
         self._max_bytes = max_message_bytes
@@ -270,6 +273,7 @@ class OutboxRelay:
         if self._producer is None:
             producer = AIOKafkaProducer(
                 bootstrap_servers=self._bootstrap,
+                **self._security.client_options(),
                 enable_idempotence=True,
                 linger_ms=5,
                 # A relay round sends up to `batch_size` envelopes at once: one record batch

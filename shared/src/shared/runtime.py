@@ -103,19 +103,21 @@ class ServiceRuntime:
         self.engine = create_engine(self.settings.database_url)
         self.sessions = session_factory(self.engine)
         self.writer_turns = WriterTurns(self.engine)
-        self.broker = create_broker(self.settings.kafka_bootstrap_servers)
+        security = self.settings.kafka_security()
+        self.broker = create_broker(self.settings.kafka_bootstrap_servers, security)
         self.relay = OutboxRelay(
             engine=self.engine,
             sessions=self.sessions,
             writer_turns=self.writer_turns,
             outbox=self.outbox,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            security=security,
             service=self.service,
             poll_seconds=self.settings.outbox_poll_seconds,
             batch_size=self.settings.outbox_batch_size,
             max_message_bytes=self.settings.outbox_max_message_bytes,
         )
-        self.live = LiveFeed(self.settings.kafka_bootstrap_servers)
+        self.live = LiveFeed(self.settings.kafka_bootstrap_servers, security=security)
 
     @property
     def service(self) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared import topology
+from shared.kafka_security import KafkaConnection, KafkaSecurity, Mechanism, Protocol
 
 # Local development only: tokens signed with this secret are worthless outside a laptop.
 DEV_JWT_SECRET = "kompetanseloftet-local-development-secret-not-for-production"
@@ -53,6 +54,14 @@ class ServiceSettings(AuthSettings):
     database_url: str = ""
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_partitions: int = 3
+    # Production: SASL/SCRAM, over TLS unless a mesh encrypts (shared.kafka_security).
+    kafka_security_protocol: Protocol = "PLAINTEXT"
+    kafka_sasl_mechanism: Mechanism = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    kafka_ssl_certfile: Path | None = None
+    kafka_ssl_keyfile: Path | None = None
     # GraphiQL and introspection: on in development, off in production unless switched on.
     graphiql: bool | None = None
     introspection: bool | None = None
@@ -77,6 +86,32 @@ class ServiceSettings(AuthSettings):
         if self.introspection is None:
             self.introspection = development
         return self
+
+    @model_validator(mode="after")
+    def _kafka_security_holds(self) -> Self:
+        security = self.kafka_security()  # refuses incomplete settings, naming them
+        if self.environment == "production" and not security.uses_sasl:
+            raise ValueError(
+                "ENVIRONMENT=production needs KAFKA_SECURITY_PROTOCOL=SASL_SSL "
+                f"(or SASL_PLAINTEXT), not {security.protocol}: anyone on the network "
+                "could otherwise publish events"
+            )
+        return self
+
+    def kafka_security(self) -> KafkaSecurity:
+        password = self.kafka_sasl_password
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_sasl_username,
+            password=password.get_secret_value() if password else None,
+            cafile=self.kafka_ssl_cafile,
+            certfile=self.kafka_ssl_certfile,
+            keyfile=self.kafka_ssl_keyfile,
+        )
+
+    def kafka(self) -> KafkaConnection:
+        return KafkaConnection(self.kafka_bootstrap_servers, self.kafka_security())
 
 
 def load_service_settings(service: str) -> ServiceSettings:

@@ -66,7 +66,12 @@ def create_service_app(
             await migrate(runtime.migrations_dir, settings.database_url)
         elif not await check_migrated(runtime.engine, runtime.migrations_dir, runtime.service):
             log.warning("the database is ahead of this release's migrations; serving anyway")
-        await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.kafka_partitions)
+        await ensure_topics(
+            settings.kafka_bootstrap_servers,
+            topics,
+            settings.kafka_partitions,
+            settings.kafka_security(),
+        )
         await runtime.broker.start()
         running = [asyncio.create_task(runtime.relay.run(), name="outbox-relay")]
         running += [asyncio.create_task(task(runtime), name=task.__name__) for task in tasks]
@@ -109,8 +114,12 @@ def create_service_app(
             record_outbox(runtime.service, await outbox_status(runtime.engine, runtime.outbox))
         except Exception as error:  # the other metrics are still worth serving
             log.warning("outbox not measured", error=repr(error))
+        settings = runtime.settings
         await record_consumer_lag(
-            runtime.service, runtime.settings.kafka_bootstrap_servers, runtime.effects
+            runtime.service,
+            settings.kafka_bootstrap_servers,
+            runtime.effects,
+            settings.kafka_security(),
         )
         return await metrics_endpoint(request)
 
