@@ -6,7 +6,8 @@
 #   kl/postgres            Debian's postgresql-15
 #   kl/node:20             the host's Node 20 (node and npm) on the Debian base
 #   kompetanseloftet:latest the project's one image for all processes (infra/Dockerfile)
-# Docker's layer cache makes a second run quick. Run from the repository root, after `make setup`.
+# Docker's layer cache makes a second run quick (staged files keep their times: the legacy
+# builder's cache compares them). Run from the repository root, after `make setup`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HERE=infra/containers
@@ -45,8 +46,8 @@ context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
 libs=$(.venv/bin/python -c 'from localinfra.kafka import fetch_jars; print(fetch_jars())')
 mkdir "$context/libs"
-cp "$libs"/*.jar "$context/libs/"
-cp "$HERE/kafka/Dockerfile" "$HERE/kafka/start-kafka.sh" "$context/"
+cp -p "$libs"/*.jar "$context/libs/"
+cp -p "$HERE/kafka/Dockerfile" "$HERE/kafka/start-kafka.sh" "$context/"
 "${BUILD[@]}" -t kl/kafka "$context" >/dev/null
 "${BUILD[@]}" -t kl/postgres "$HERE/postgres" >/dev/null
 # The router needs Node >= 20 (checked here, not found out when the gateway starts).
@@ -56,9 +57,9 @@ if [ "$("$node" -p 'process.versions.node.split(".")[0] >= 20')" != true ]; then
   exit 1
 fi
 rm -rf "${context:?}"/*
-cp "$node" "$context/node"
-cp -r "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$context/npm"
-cp "$HERE/node/Dockerfile" "$context/"
+cp -p "$node" "$context/node"
+cp -a "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$context/npm"
+cp -p "$HERE/node/Dockerfile" "$context/"
 "${BUILD[@]}" -t kl/node:20 "$context" >/dev/null
 "${BUILD[@]}" -t kompetanseloftet:latest -f infra/Dockerfile . >/dev/null
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(kl/|kompetanseloftet:)' >&2
