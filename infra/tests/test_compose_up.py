@@ -1,10 +1,11 @@
 """infra/docker-compose.yml brought up with Debian's docker-compose on the images built here:
 the same file, with its two pulled images (apache/kafka, postgres) swapped for kl/kafka and
 kl/postgres and the gateway published on a free port; the router answers through a service.
-Skipped where no Docker engine, docker-compose or images are (`make test-containers` has them)."""
+Run by `make test-containers` (KL_CONTAINERS=1); skipped elsewhere."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -33,8 +34,11 @@ def images_built() -> bool:
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(
-        shutil.which("docker-compose") is None or not docker_available() or not images_built(),
-        reason="needs docker-compose, a Docker engine and the local images (make test-containers)",
+        os.environ.get("KL_CONTAINERS") != "1"
+        or shutil.which("docker-compose") is None
+        or not docker_available()
+        or not images_built(),
+        reason="make test-containers: KL_CONTAINERS=1, docker-compose, an engine, the images",
     ),
 ]
 

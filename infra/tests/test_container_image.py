@@ -1,10 +1,11 @@
-"""The project's image (infra/Dockerfile, built by `make test-containers`) runs a service as an
-operator would: the migrate step as a one-shot container, then the service answering health and
-readiness against real PostgreSQL and Kafka. Skipped where no Docker engine or image is."""
+"""The project's image (infra/Dockerfile) runs a service as an operator would: the migrate step
+as a one-shot container, then the service answering health and readiness against real PostgreSQL
+and Kafka. Run by `make test-containers` (KL_CONTAINERS=1); skipped elsewhere."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import time
 import uuid
@@ -30,8 +31,8 @@ def image_built() -> bool:
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(
-        not docker_available() or not image_built(),
-        reason=f"needs a Docker engine and the image {IMAGE} (make test-containers)",
+        os.environ.get("KL_CONTAINERS") != "1" or not docker_available() or not image_built(),
+        reason=f"make test-containers: KL_CONTAINERS=1, a Docker engine and the image {IMAGE}",
     ),
 ]
 
