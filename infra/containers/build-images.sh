@@ -14,7 +14,11 @@ HERE=infra/containers
 BASE=kl/debian:bookworm
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Builds download Debian (and PyPI, npm) packages: the host's network, as `apt-get` has it here.
-BUILD=(nice -n 10 docker build --network host -q)
+# Debian's engine has no BuildKit (buildx): the CLI's notice about its legacy builder is noise.
+build() {
+  nice -n 10 docker build --network host -q "$@" >/dev/null 2> >(grep -v -e '^$' \
+    -e 'legacy builder is deprecated' -e 'Install the buildx' -e 'docs.docker.com/go/buildx' >&2)
+}
 
 if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   echo "Building $BASE with debootstrap (a few minutes, once)..." >&2
@@ -48,8 +52,8 @@ libs=$(.venv/bin/python -c 'from localinfra.kafka import fetch_jars; print(fetch
 mkdir "$context/libs"
 cp -p "$libs"/*.jar "$context/libs/"
 cp -p "$HERE/kafka/Dockerfile" "$HERE/kafka/start-kafka.sh" "$context/"
-"${BUILD[@]}" -t kl/kafka "$context" >/dev/null
-"${BUILD[@]}" -t kl/postgres "$HERE/postgres" >/dev/null
+build -t kl/kafka "$context"
+build -t kl/postgres "$HERE/postgres"
 # The router needs Node >= 20 (checked here, not found out when the gateway starts).
 node=$(command -v node)
 if [ "$("$node" -p 'process.versions.node.split(".")[0] >= 20')" != true ]; then
@@ -60,6 +64,6 @@ rm -rf "${context:?}"/*
 cp -p "$node" "$context/node"
 cp -a "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$context/npm"
 cp -p "$HERE/node/Dockerfile" "$context/"
-"${BUILD[@]}" -t kl/node:20 "$context" >/dev/null
-"${BUILD[@]}" -t kompetanseloftet:latest -f infra/Dockerfile . >/dev/null
+build -t kl/node:20 "$context"
+build -t kompetanseloftet:latest -f infra/Dockerfile .
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E '^(kl/|kompetanseloftet:)' >&2
