@@ -40,7 +40,7 @@ CONTAINER_TESTS := shared/tests/test_messaging_integration.py tests/test_migrati
 	svc-education/tests/test_seat_concurrency.py svc-grants/tests/test_concurrent_approvals.py \
 	svc-grants/tests/test_concurrent_appropriation.py svc-networks/tests/test_integration.py \
 	svc-guidance/tests/test_risk_through_kafka.py tests/test_grants_after_award_end_to_end.py \
-	infra/tests/test_container_image.py infra/tests/test_compose_up.py
+	infra/tests/test_containers.py infra/tests/test_container_image.py infra/tests/test_compose_up.py
 test-containers: setup
 	@bash infra/ensure-docker.sh
 	@bash infra/ensure-postgres.sh

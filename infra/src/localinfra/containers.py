@@ -53,7 +53,7 @@ class KafkaContainer:
                 LogMessageWaitStrategy("Kafka Server started").with_startup_timeout(int(timeout))
             )
         )
-        _start(self._container)
+        start_or_remove(self._container)
         self.started_in_seconds = time.monotonic() - began
         return self.started_in_seconds
 
@@ -97,7 +97,7 @@ class PostgresContainer:
                 ).with_startup_timeout(int(timeout))
             )
         )
-        _start(self._container)
+        start_or_remove(self._container)
         self.port = int(self._container.get_exposed_port(5432))
 
     def stop(self) -> None:
@@ -138,7 +138,7 @@ class PostgresContainer:
         self.stop()
 
 
-def _start(container: DockerContainer) -> None:
+def start_or_remove(container: DockerContainer) -> None:
     """Starts `container`; one that fails to become ready is removed, not left behind."""
     try:
         container.start()
