@@ -6,7 +6,7 @@ PY := .venv/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: setup run test token bench lint contracts
+.PHONY: setup run test test-containers token bench lint contracts
 
 # uv itself comes from PyPI into a private folder; it then builds .venv from uv.lock.
 $(UV):
@@ -31,6 +31,21 @@ test: setup
 	@bash infra/ensure-chromium.sh
 	@$(PY) -m localinfra kafka fetch >&2
 	@$(PY) -m pytest
+
+# The integration tests on Kafka and PostgreSQL in containers of images built on this machine
+# (infra/containers/build-images.sh: nothing is pulled), through testcontainers, and a service
+# run from the project's image. Installs and starts Debian's Docker engine (root or sudo).
+# Not part of `make test` or CI, which need no Docker.
+CONTAINER_TESTS := shared/tests/test_messaging_integration.py tests/test_migrations.py \
+	svc-education/tests/test_seat_concurrency.py svc-grants/tests/test_concurrent_approvals.py \
+	svc-grants/tests/test_concurrent_appropriation.py svc-networks/tests/test_integration.py \
+	svc-guidance/tests/test_risk_through_kafka.py tests/test_grants_after_award_end_to_end.py \
+	infra/tests/test_containers.py infra/tests/test_container_image.py infra/tests/test_compose_up.py
+test-containers: setup
+	@bash infra/ensure-docker.sh
+	@bash infra/ensure-postgres.sh
+	@bash infra/containers/build-images.sh
+	@KL_CONTAINERS=1 $(PY) -m pytest $(CONTAINER_TESTS)
 
 bench: setup
 	@bash infra/ensure-postgres.sh

@@ -2,6 +2,8 @@
 
 `KAFKA_BOOTSTRAP_SERVERS` set means: use that broker. Otherwise a local KRaft broker starts from
 the Apache Kafka jars (no Docker needed), and a throwaway PostgreSQL cluster from initdb/pg_ctl.
+With `KL_CONTAINERS=1` (`make test-containers`) both run instead as containers of the locally
+built images `kl/kafka` and `kl/postgres`, through testcontainers (localinfra.containers).
 Nothing starts unless a test asks for it, so unit tests stay fast.
 """
 
@@ -19,6 +21,7 @@ import pytest
 pytest_plugins = ("shared.testing",)
 
 if TYPE_CHECKING:
+    from localinfra.containers import PostgresContainer
     from localinfra.kafka import LocalKafka
     from localinfra.postgres import LocalPostgres
 
@@ -31,6 +34,13 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if configured:
         yield configured
+        return
+    if os.environ.get("KL_CONTAINERS") == "1":
+        from localinfra.containers import KafkaContainer
+
+        with KafkaContainer() as container:
+            print(f"\nKafka container ready after {container.started_in_seconds:.1f} s")
+            yield container.bootstrap_servers
         return
     broker = LocalKafka(port=free_port(), data_dir=tmp_path_factory.mktemp("kafka"))
     broker.start()
@@ -52,7 +62,13 @@ def private_kafka(tmp_path: Path) -> Iterator[LocalKafka]:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[LocalPostgres]:
+def postgres() -> Iterator[LocalPostgres | PostgresContainer]:
+    if os.environ.get("KL_CONTAINERS") == "1":
+        from localinfra.containers import PostgresContainer
+
+        with PostgresContainer() as container:
+            yield container
+        return
     from localinfra.ports import free_port
     from localinfra.postgres import LocalPostgres
 
@@ -63,7 +79,7 @@ def postgres() -> Iterator[LocalPostgres]:
 
 
 @pytest.fixture
-def new_database(postgres: LocalPostgres) -> Callable[[str], str]:
+def new_database(postgres: LocalPostgres | PostgresContainer) -> Callable[[str], str]:
     """Creates a fresh PostgreSQL database per call; returns its SQLAlchemy URL."""
 
     def create(prefix: str) -> str:
