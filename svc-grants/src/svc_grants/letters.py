@@ -13,8 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from fpdf import FPDF
-
 from shared import reference
 from shared.money import format_nok
 from svc_grants.domain.applications import SchemeKind
@@ -107,6 +105,10 @@ def paragraphs(decision: Decision) -> list[tuple[str, str]]:
 
 
 def render(decision: Decision) -> bytes:
+    # Imported here: fpdf2 loads fontTools, about a second of every grants process's start
+    # (its migrate step too) that only a letter needs.
+    from fpdf import FPDF
+
     pdf = FPDF()
     pdf.set_title(_latin1(title(decision)))
     pdf.set_author("Kompetanseløftet for det kommunale barnevernet")
