@@ -229,7 +229,7 @@ export function useServiceOnFailedCalls(): GatewayPlugin {
 }
 
 /**
- * Every error a client sees carries `extensions.code` (API.md): the JWT plugin's refusals
+ * Every error a client sees carries `extensions.code` (the client contract): the JWT plugin's refusals
  * become `UNAUTHENTICATED`, anything else the client got wrong (e.g. a variable of the wrong
  * type) `BAD_USER_INPUT`, with `extensions.field` naming the field when it is a variable's.
  */

@@ -1,4 +1,4 @@
-"""Enrolments a page at a time (Relay connections), beside the plain lists API.md fixes."""
+"""Enrolments a page at a time (Relay connections), beside the plain lists clients rely on."""
 
 from __future__ import annotations
 

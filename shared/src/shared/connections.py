@@ -1,6 +1,6 @@
 """Cursor pagination (Relay connections) for lists that grow without bound.
 
-A list field keeps its plain form (API.md's fixed points) and gets a `...Connection(first,
+A list field keeps its plain form (the client contract's names) and gets a `...Connection(first,
 after)` beside it. A cursor names the last row seen by its sort key, not by its position, so a
 row added or removed before it does not shift the next page. Any subgraph uses the same types:
 

@@ -144,7 +144,7 @@ async def municipality_coverage(
 
 async def national_overview(runtime: ServiceRuntime, *, year: int | None) -> Overview:
     """Municipalities reached per county and the nation's totals in a year, this year unless
-    asked (API.md: the overview always has a year); public."""
+    asked (the client contract: the overview always has a year); public."""
     today = datetime.now(UTC).date()
     period = rules.parse_period(today.year if year is None else year, today)
     found = await reach(runtime, period)
