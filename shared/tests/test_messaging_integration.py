@@ -50,7 +50,14 @@ async def make_runtime(
     return runtime
 
 
-async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30) -> list:
+async def consume(
+    bootstrap: str,
+    topic: str,
+    count: int,
+    timeout: float = 30,
+    keep: Callable[[Any], bool] = lambda _: True,
+) -> list:
+    """The first `count` records on `topic` that `keep` accepts (from other tests' too)."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
@@ -64,7 +71,7 @@ async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30) -
             while len(records) < count:
                 batch = await consumer.getmany(timeout_ms=500)
                 for messages in batch.values():
-                    records.extend(messages)
+                    records.extend(m for m in messages if keep(m))
     finally:
         await consumer.stop()
     return records
@@ -72,27 +79,9 @@ async def consume(bootstrap: str, topic: str, count: int, timeout: float = 30) -
 
 async def consume_event(bootstrap: str, topic: str, event_id: str) -> list:
     """The records of one event on a topic other tests publish to as well."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"probe-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
+    return await consume(
+        bootstrap, topic, 1, keep=lambda r: json.loads(r.value)["event_id"] == event_id
     )
-    await consumer.start()
-    found: list = []
-    try:
-        async with asyncio.timeout(30):
-            while not found:
-                batch = await consumer.getmany(timeout_ms=500)
-                found = [
-                    r
-                    for records in batch.values()
-                    for r in records
-                    if json.loads(r.value)["event_id"] == event_id
-                ]
-    finally:
-        await consumer.stop()
-    return found
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 import time
-from types import TracebackType
 
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
+from localinfra.lifecycle import Server
 from localinfra.ports import free_port
 from localinfra.postgres import DATABASE_NAME, SETTINGS
 
@@ -27,7 +27,7 @@ PROJECT_IMAGE = "kompetanseloftet:latest"
 os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
 
 
-class KafkaContainer:
+class KafkaContainer(Server):
     """A single-node KRaft broker in a `kl/kafka` container, published on 127.0.0.1:`port`."""
 
     def __init__(self, port: int | None = None) -> None:
@@ -62,20 +62,8 @@ class KafkaContainer:
             self._container.stop()
             self._container = None
 
-    def __enter__(self) -> KafkaContainer:
-        self.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-class PostgresContainer:
+class PostgresContainer(Server):
     """PostgreSQL 15 in a `kl/postgres` container, tuned for tests like LocalPostgres."""
 
     password = "postgres"
@@ -124,18 +112,6 @@ class PostgresContainer:
         if result.exit_code != 0:
             raise RuntimeError(f"psql failed ({sql}): {result.output.decode().strip()}")
         return str(result.output.decode())
-
-    def __enter__(self) -> PostgresContainer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start_or_remove(container: DockerContainer) -> None:

@@ -29,10 +29,10 @@ import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from localinfra.lifecycle import Server
 from localinfra.ports import free_port
 from shared.kafka_security import PLAINTEXT, KafkaConnection, KafkaSecurity, Mechanism
 
@@ -90,7 +90,7 @@ def random_cluster_id() -> str:
             return cluster_id
 
 
-class LocalKafka:
+class LocalKafka(Server):
     def __init__(
         self,
         port: int = 9092,
@@ -185,18 +185,6 @@ class LocalKafka:
             lines = log_file.read().decode(errors="replace").splitlines()
         errors = dict.fromkeys(line for line in lines if _ERROR_LINE.match(line))  # ordered set
         return "\n".join([*list(errors)[:20], "...", *lines[-tail:]])
-
-    def __enter__(self) -> LocalKafka:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def config_path(self) -> Path:

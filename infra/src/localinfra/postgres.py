@@ -14,8 +14,8 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
+from localinfra.lifecycle import Server
 from localinfra.ports import free_port
 
 # Durability off: a crashed test cluster is thrown away anyway.
@@ -67,7 +67,7 @@ def server_user() -> pwd.struct_passwd | None:
         return pwd.getpwnam("nobody")
 
 
-class LocalPostgres:
+class LocalPostgres(Server):
     def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
         """`data_dir` keeps the cluster (reused by the next start); without it a temp dir is
         created on start and removed on stop."""
@@ -145,18 +145,6 @@ class LocalPostgres:
         if result.returncode != 0:
             raise RuntimeError(f"psql failed ({sql}): {result.stderr.strip()}")
         return result.stdout
-
-    def __enter__(self) -> LocalPostgres:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _check_reachable(self, user: pwd.struct_passwd) -> None:
         # A data_dir under a directory only root may enter (e.g. pytest's tmp_path) fails here.
