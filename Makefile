@@ -12,8 +12,11 @@ export UV_PROJECT_ENVIRONMENT := .venv
 $(UV):
 	@python3 -m venv .tools >&2 && .tools/bin/pip install -q "uv>=0.5,<1" >&2
 
-.venv/.synced: $(UV) uv.lock pyproject.toml */pyproject.toml
-	@$(UV) sync -q --all-packages --frozen --python python3.11 >&2
+# Bytecode compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on our machines), Python
+# would otherwise compile every library again in every process it starts: two thirds of a
+# service's start-up CPU (BENCHMARKS.md, "Start-up").
+.venv/.synced: $(UV) uv.lock pyproject.toml */pyproject.toml Makefile
+	@$(UV) sync -q --all-packages --frozen --python python3.11 --compile-bytecode >&2
 	@touch $@
 
 # The router's node packages, from gateway/package-lock.json; again only when that changes.
@@ -22,6 +25,7 @@ gateway/node_modules/.installed: gateway/package.json gateway/package-lock.json
 	@touch $@
 
 setup: .venv/.synced gateway/node_modules/.installed
+	@$(PY) -m compileall -q -j0 shared/src svc-*/src gateway/src infra/src >&2
 
 run: setup
 	@$(PY) -m localinfra platform

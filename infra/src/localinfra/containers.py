@@ -97,10 +97,13 @@ class PostgresContainer(Server):
         """The SQLAlchemy async URL of database `name`, from the host."""
         return f"postgresql+asyncpg://postgres:{self.password}@127.0.0.1:{self.port}/{name}"
 
-    def create_database(self, name: str) -> str:
-        if not DATABASE_NAME.fullmatch(name):
-            raise ValueError(f"database names here are letters, digits and _: {name!r}")
-        self.psql(f'CREATE DATABASE "{name}"')
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database, empty or a copy of database `template` (which nobody may be using)."""
+        for given in (name, template or name):
+            if not DATABASE_NAME.fullmatch(given):
+                raise ValueError(f"database names here are letters, digits and _: {given!r}")
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.psql(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
     def psql(self, sql: str, database: str = "postgres") -> str:

@@ -104,11 +104,17 @@ class Platform:
     def __getitem__(self, name: str) -> Process:
         return self.processes[name]
 
-    def start(self, timeout: float = 90) -> None:
-        services = [p for n, p in self.processes.items() if n != "gateway"]
-        # Four Python processes importing their service at once take long on a busy machine;
-        # the bound only stops a step that hangs.
-        self.migrate(services, max(timeout, MIGRATE_TIMEOUT_SECONDS))
+    @property
+    def services(self) -> list[Process]:
+        return [p for n, p in self.processes.items() if n != "gateway"]
+
+    def start(self, timeout: float = 90, *, migrate: bool = True) -> None:
+        """Migrates (unless the databases are known to be at head), then starts each process."""
+        services = self.services
+        if migrate:
+            # Four Python processes importing their service at once take long on a busy
+            # machine; the bound only stops a step that hangs.
+            self.migrate(services, max(timeout, MIGRATE_TIMEOUT_SECONDS))
         for process in services:
             process.start()
         for process in services:

@@ -129,8 +129,10 @@ class LocalPostgres(Server):
         """The SQLAlchemy async URL of database `name`."""
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
 
-    def create_database(self, name: str) -> str:
-        self.psql(f"CREATE DATABASE {_identifier(name)}")
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database, empty or a copy of database `template` (which nobody may be using)."""
+        copy = f" TEMPLATE {_identifier(template)}" if template else ""
+        self.psql(f"CREATE DATABASE {_identifier(name)}{copy}")
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
