@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,6 +106,27 @@ async def test_an_abandoned_claim_that_never_committed_may_run_again(grants) -> 
     assert await paid_nok(grants, application["id"]) == "20000.00"
 
 
+async def test_a_request_whose_key_a_retry_took_over_cannot_commit_so_it_pays_once(grants) -> None:
+    """A request stalls past RECLAIM_AFTER; the client's retry takes its key over and pays. The
+    stalled request, resuming, must not pay too, nor overwrite the retry's stored answer."""
+    application = await approved(grants)
+    turns = grants.runtime.writer_turns
+    await turns.take()  # every unit of work of this SQLite service waits here: the stall
+    stalled = asyncio.create_task(pay(grants, application["id"], "pay-1"))
+    await _until(lambda rows: len(rows) == 1, grants)  # its claim is in
+    await _age_claims(grants, RECLAIM_AFTER * 2)
+    retry = asyncio.create_task(pay(grants, application["id"], "pay-1"))
+    await _until(lambda rows: datetime.now(UTC) - _utc(rows[0].created_at) < RECLAIM_AFTER, grants)
+    turns.give_back()
+    (_, stalled_errors), (_, retry_errors) = await asyncio.gather(stalled, retry)
+
+    assert retry_errors == []
+    assert stalled_errors[0]["extensions"]["code"] == "CONFLICT"
+    assert "took over" in stalled_errors[0]["message"]
+    assert await paid_nok(grants, application["id"]) == "20000.00"
+    assert await pay(grants, application["id"], "pay-1") == await retry  # its answer, kept
+
+
 async def test_a_committed_claim_whose_answer_was_lost_never_applies_again(grants) -> None:
     application = await approved(grants)
     await _claim_by_hand(grants, application["id"], "pay-1", committed=True, age=RECLAIM_AFTER * 2)
@@ -154,3 +176,20 @@ async def test_a_request_that_failed_inside_is_released_so_a_retry_applies(
     _, errors = await pay(grants, application["id"], "pay-1")
     assert errors == []
     assert await paid_nok(grants, application["id"]) == "20000.00"
+
+
+async def _until(check: Any, grants, timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check(await claims(grants)):
+        assert asyncio.get_running_loop().time() < deadline, await claims(grants)
+        await asyncio.sleep(0.02)
+
+
+async def _age_claims(grants, age: timedelta) -> None:
+    table = grants.runtime.idempotency
+    async with grants.runtime.sessions() as session, session.begin():
+        await session.execute(table.update().values(created_at=datetime.now(UTC) - age))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

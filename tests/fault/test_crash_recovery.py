@@ -74,7 +74,7 @@ class Institution:
 
     def call(self, query: str, variables: dict[str, Any], key: str) -> dict[str, Any]:
         # A claim left "in progress" by the killed process is taken over after
-        # shared.idempotency.RECLAIM_AFTER (5 min): wait longer than that.
+        # shared.idempotency.RECLAIM_AFTER: wait longer than that.
         deadline = time.monotonic() + RECLAIM_AFTER.total_seconds() + 120
         while time.monotonic() < deadline:
             try:

@@ -5,6 +5,10 @@ A key is claimed in its own short transaction before the mutation runs. Every un
 mutation commits marks the claim `committed` in its own transaction, so after a crash the row
 tells whether anything was applied: an uncommitted claim older than `RECLAIM_AFTER` may run
 again, a committed one never does. The answer is stored once the mutation returns.
+
+The claim's time is its fence: a retry that takes a key over writes a new time, and every later
+write of the request that held it (its commit, its answer) finds the row no longer its own and
+fails. So a request that stalls past `RECLAIM_AFTER` and resumes cannot apply a second time.
 """
 
 from __future__ import annotations
@@ -16,17 +20,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from graphql import ExecutionResult, GraphQLError, SourceLocation
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    CursorResult,
     DateTime,
     MetaData,
     String,
     Table,
+    Update,
     delete,
     select,
     update,
@@ -41,9 +47,10 @@ from shared.errors import BadUserInput, Conflict, DomainError
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
-# Longer than any mutation may run (the subgraph's deadline is far shorter): an uncommitted
-# claim this old belongs to a request that died, so the key may be used again.
-RECLAIM_AFTER = timedelta(minutes=5)
+# Longer than the subgraph's deadline (REQUEST_TIMEOUT_SECONDS, 8 s by default): an uncommitted
+# claim this old belongs to a request that died, so a retry may take the key over. Should the
+# request only have stalled, the fence above makes it fail at its commit instead.
+RECLAIM_AFTER = timedelta(minutes=1)
 _MASKED = "Internal server error"
 
 
@@ -65,10 +72,23 @@ class Claim:
     table: Table
     principal: str
     key: str
+    claimed_at: datetime | None = None  # the fence, once claimed
     committed: bool = False
 
     def where(self) -> Any:
         return (self.table.c.principal == self.principal) & (self.table.c.key == self.key)
+
+    def held(self) -> Any:
+        """The row, as long as no retry has taken it over."""
+        return self.where() & (self.table.c.created_at == self.claimed_at)
+
+
+class ClaimTakenOver(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "a retry of this request took over its Idempotency-Key while it ran; "
+            "this attempt changed nothing"
+        )
 
 
 _current: ContextVar[Claim | None] = ContextVar("idempotency_claim", default=None)
@@ -78,7 +98,9 @@ async def mark_committed(session: AsyncSession) -> Claim | None:
     """In a unit of work's transaction: the running mutation's claim, if any, is now applied."""
     claim = _current.get()
     if claim is not None:
-        await session.execute(update(claim.table).where(claim.where()).values(committed=True))
+        marked = update(claim.table).where(claim.held()).values(committed=True)
+        if await _rows_changed(session, marked) != 1:
+            raise ClaimTakenOver()  # the unit of work rolls back: nothing of it is applied
     return claim
 
 
@@ -108,6 +130,7 @@ def parse_key(raw: str) -> str:
 async def _claim(sessions: SessionFactory, claim: Claim, print_: str) -> _Claimed:
     now = datetime.now(UTC)
     row = {"principal": claim.principal, "key": claim.key, "fingerprint": print_}
+    claim.claimed_at = now
     try:
         async with _write(sessions) as session:
             await session.execute(
@@ -132,8 +155,16 @@ async def _existing(sessions: SessionFactory, claim: Claim, print_: str, now: da
             )
         if _as_utc(found.created_at) > now - RECLAIM_AFTER:
             raise Conflict("a request with this Idempotency-Key is still in progress; retry later")
-        await session.execute(update(claim.table).where(claim.where()).values(created_at=now))
+        claim.claimed_at = found.created_at
+        taken = update(claim.table).where(claim.held()).values(created_at=now)
+        if await _rows_changed(session, taken) != 1:  # another retry took it over first
+            raise Conflict("a request with this Idempotency-Key is still in progress; retry later")
+        claim.claimed_at = now
         return _Claimed(_Outcome.NEW)
+
+
+async def _rows_changed(session: AsyncSession, statement: Update) -> int:
+    return cast(CursorResult[Any], await session.execute(statement)).rowcount
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -242,9 +273,10 @@ class IdempotentMutations(SchemaExtension):
         result = self.execution_context.result
         assert isinstance(result, ExecutionResult)
         async with _write(sessions) as session:
+            # Held only: a request whose key a retry took over leaves the retry's row alone.
             if _internal_failure(result) and not claim.committed:
-                await session.execute(delete(claim.table).where(claim.where()))  # may run again
+                await session.execute(delete(claim.table).where(claim.held()))  # may run again
             else:
                 await session.execute(
-                    update(claim.table).where(claim.where()).values(response=_stored(result))
+                    update(claim.table).where(claim.held()).values(response=_stored(result))
                 )
