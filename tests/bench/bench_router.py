@@ -8,8 +8,12 @@ Not part of the test suite: `make bench`. It prints figures and asserts only cor
 answer. The load generator is in-process (asyncio + httpx) and shares the machine's cores
 with the routers and services, so the figures are relative: compare within one run.
 
+Also the router's own CPU per one-row `registerEnrolments` (from /proc), bare against project:
+what a single-row post costs the router whatever the services do.
+
 Environment: BENCH_RUNS (3; the median run is reported), BENCH_REQUESTS (one-client requests a
-run, 60), BENCH_SECONDS (duration of a 16-client run, 4).
+run, 60), BENCH_SECONDS (duration of a 16-client run, 4), BENCH_MUTATIONS (one-row
+registrations a run, 600).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import os
 import platform as host
 import statistics
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,7 @@ from localinfra.platform import Platform, Process
 from localinfra.ports import free_port
 from shared.auth import issue_token
 from shared.settings import AuthSettings
+from tests.bench.bench_event_pipeline import cpu_seconds
 
 pytestmark = pytest.mark.integration
 
@@ -145,8 +151,10 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def bare_router(platform: Platform, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A bare Hive Gateway on the platform's supergraph; its /graphql URL."""
+def bare_router_process(
+    platform: Platform, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Process]:
+    """A bare Hive Gateway on the platform's supergraph."""
     port = free_port()
     logs = tmp_path_factory.mktemp("bare-router")
     command = ["node", str(HIVE_GATEWAY), "supergraph", "--config-path", str(BARE_CONFIG)]
@@ -155,9 +163,14 @@ def bare_router(platform: Platform, tmp_path_factory: pytest.TempPathFactory) ->
     router.start()
     try:
         router.wait_ready()
-        yield f"{router.url}/graphql"
+        yield router
     finally:
         router.stop()
+
+
+@pytest.fixture(scope="module")
+def bare_router(bare_router_process: Process) -> str:
+    return f"{bare_router_process.url}/graphql"
 
 
 HEADER = (
@@ -252,3 +265,76 @@ def machine() -> str:
     )
     load = " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
     return f"{cpus} CPUs (nproc), {model}, load average {load}, Python {host.python_version()}"
+
+
+REGISTER_ONE = """mutation($i: [EnrolmentInput!]!) { registerEnrolments(input: $i) { accepted } }"""
+CREATE_OFFERING = "mutation($i: OfferingInput!) { createOffering(input: $i) { id } }"
+LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
+MUTATIONS = int(os.environ.get("BENCH_MUTATIONS", "600"))
+
+
+@pytest.mark.timeout(1800)
+def test_router_cpu_per_one_row_registration(
+    platform: Platform, bare_router_process: Process
+) -> None:
+    """CPU of the router process per one-row `registerEnrolments` (8 clients at once), for the
+    bare Hive Gateway and the project's router, interleaved: what a single row costs the router
+    whatever the services behind it do."""
+    routers = {
+        "bare Hive Gateway": bare_router_process,
+        "project's router": platform["gateway"],
+    }
+    print(f"\n[bench] router CPU per one-row registration; {machine()}; {RUNS} runs")
+    figures = asyncio.run(registration_cpu(platform, routers))
+    for name, runs in figures.items():
+        shown = ", ".join(f"{ms:.2f}" for ms in runs)
+        print(f"  {name}: {statistics.median(runs):.2f} ms CPU per request (runs: {shown})")
+
+
+async def registration_cpu(
+    platform: Platform, routers: dict[str, Process]
+) -> dict[str, list[float]]:
+    headers = {"authorization": f"Bearer {issue_token(['institution:uis'], AuthSettings())}"}
+    limits = httpx.Limits(max_connections=8)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        offering = await call(
+            http,
+            platform.gateway_url,
+            CREATE_OFFERING,
+            {"i": {"programmeId": LAW, "term": "2018H", "seats": 10_000}},
+            headers,
+        )
+        offering_id = offering["createOffering"]["id"]
+        posted = 0
+
+        async def register(url: str) -> None:
+            nonlocal posted
+            posted += 1
+            row = {
+                "offeringId": offering_id,
+                "municipality": "5601",
+                "employeeRef": f"e-{posted}",
+                "externalRef": f"r-{posted}-{uuid.uuid4().hex[:6]}",
+            }
+            await call(http, url, REGISTER_ONE, {"i": [row]}, headers)
+
+        async def burst(url: str, count: int) -> None:
+            queue = iter(range(count))
+
+            async def client() -> None:
+                for _ in queue:
+                    await register(url)
+
+            await asyncio.gather(*(client() for _ in range(8)))
+
+        figures: dict[str, list[float]] = {name: [] for name in routers}
+        for _ in range(RUNS):
+            for name, router in routers.items():
+                url = f"{router.url}/graphql"
+                await burst(url, 20)  # warm up
+                assert router.popen is not None
+                before = cpu_seconds(router.popen.pid)
+                await burst(url, MUTATIONS)
+                used = cpu_seconds(router.popen.pid) - before
+                figures[name].append(used * 1000 / MUTATIONS)
+    return figures
