@@ -25,6 +25,11 @@ def test_a_database_name_that_is_not_letters_digits_and_underscores_is_refused()
         PostgresContainer().create_database('x"; DROP DATABASE postgres; --')
 
 
+def test_a_template_name_that_is_not_letters_digits_and_underscores_is_refused() -> None:
+    with pytest.raises(ValueError, match="letters, digits and _"):
+        PostgresContainer().create_database("copy", template='x" OWNER "postgres')
+
+
 def test_sql_before_the_container_started_is_refused() -> None:
     with pytest.raises(RuntimeError, match="has not been started"):
         PostgresContainer().psql("SELECT 1")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import asyncpg
 import pytest
 from sqlalchemy import text
@@ -28,6 +31,29 @@ async def test_a_new_database_takes_queries_and_goes_away_on_stop() -> None:
         assert cluster.psql("select datname from pg_database where datname = 'infra_test'") == ""
         root = cluster.root
     assert not root.exists()
+
+
+async def test_a_database_copied_from_a_template_has_its_tables_and_rows(postgres: Any) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    template = postgres.create_database(f"template_{suffix}")
+    connection = await asyncpg.connect(_dsn(template))
+    try:
+        await connection.execute("create table note (body text); insert into note values ('Alta')")
+    finally:
+        await connection.close()  # a template nobody is connected to can be copied
+    copy = postgres.create_database(f"copy_{suffix}", template=f"template_{suffix}")
+    connection = await asyncpg.connect(_dsn(copy))
+    try:
+        assert await connection.fetchval("select body from note") == "Alta"
+    finally:
+        await connection.close()
+
+
+def test_a_template_name_that_is_not_letters_digits_and_underscores_is_refused(
+    postgres: Any,
+) -> None:
+    with pytest.raises(ValueError, match="letters, digits and _"):
+        postgres.create_database("copy", template='x" OWNER "postgres')
 
 
 async def test_two_clusters_run_side_by_side() -> None:
