@@ -116,6 +116,23 @@ async def test_one_active_enrolment_per_employee_and_term(runtime: ServiceRuntim
     assert (second["status"], second["field"]) == ("REJECTED", "employeeRef")
 
 
+async def test_a_row_naming_a_person_by_identity_number_is_rejected_and_the_rest_register(
+    runtime: ServiceRuntime,
+) -> None:
+    offering_id = await offering(runtime, seats=5)
+    rows = [
+        enrolment(offering_id, "a"),
+        enrolment(offering_id, "b", employee="fnr 150575 43873"),  # made up; control digits right
+        enrolment(offering_id, "c"),
+    ]
+    data, _ = await execute(schema, runtime, REGISTER, {"input": rows}, UIS)
+    items = data["registerEnrolments"]["items"]
+    assert [i["status"] for i in items] == ["ACCEPTED", "REJECTED", "ACCEPTED"]
+    assert items[1]["field"] == "employeeRef"
+    assert "national identity number" in items[1]["reason"]
+    assert await stored(runtime) == 2
+
+
 async def test_posting_to_another_institutions_offering_is_forbidden(
     runtime: ServiceRuntime,
 ) -> None:

@@ -125,6 +125,7 @@ def text_list(values: list[str], field: str, *, max_length: int, max_items: int)
 # Eleven ASCII digits, in any spelling a person types: run together, or split by spaces, dots
 # or dashes ("150575 43873", "15.05.75-438 73"), after any prefix ("fnr:15057543873").
 _ELEVEN_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ .\-]?){10}[0-9](?![0-9])")
+_WITHOUT_DIGITS = str.maketrans("", "", "0123456789")
 _FIRST_CONTROL_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _SECOND_CONTROL_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -133,6 +134,8 @@ def contains_identity_number(text: str) -> bool:
     """True when `text` holds a Norwegian national identity number (birth, D- or H-number):
     eleven digits whose two control digits are right. The control digits keep other long
     numbers (an account or an order number) from being taken for one, most of the time."""
+    if len(text) - len(text.translate(_WITHOUT_DIGITS)) < 11:
+        return False  # most texts: counting digits is far cheaper than the pattern's search
     return any(
         _has_valid_control_digits(re.sub(r"[^0-9]", "", match.group()))
         for match in _ELEVEN_DIGITS.finditer(text)

@@ -85,9 +85,15 @@ async def register_enrolments(
     institution = principal.require_institution()
     if len(rows) > MAX_BATCH:
         raise BadUserInput("input", f"at most {MAX_BATCH} enrolments per call")
+    # Each row's references checked once: a rejected one is neither looked up nor registered.
+    problems = [_reference_problem(row) for row in rows]
     async with runtime.unit_of_work() as uow:
-        batch = await _Batch.load(uow.session, institution, rows)
-        results = [_register_row(uow, batch, principal, row) for row in rows]
+        passing = [row for row, problem in zip(rows, problems, strict=True) if problem is None]
+        batch = await _Batch.load(uow.session, institution, rows, passing)
+        results = [
+            _register_row(uow, batch, principal, row, problem)
+            for row, problem in zip(rows, problems, strict=True)
+        ]
         if batch.new:
             await uow.session.execute(
                 insert(cast(Table, Enrolment.__table__)), [e.columns() for e in batch.new]
@@ -95,12 +101,12 @@ async def register_enrolments(
     return results
 
 
-def _references_pass(row: EnrolmentRow) -> bool:
+def _reference_problem(row: EnrolmentRow) -> RowRejected | None:
     try:
         check_references(row)
-    except RowRejected:
-        return False
-    return True
+    except RowRejected as problem:
+        return problem
+    return None
 
 
 @dataclass
@@ -115,8 +121,13 @@ class _Batch:
 
     @classmethod
     async def load(
-        cls, session: AsyncSession, institution: str, rows: Sequence[EnrolmentRow]
+        cls,
+        session: AsyncSession,
+        institution: str,
+        rows: Sequence[EnrolmentRow],
+        passing: Sequence[EnrolmentRow],
     ) -> _Batch:
+        """`passing`: the rows whose references passed their checks."""
         ids = {i for i in (maybe_uuid(row.offering_id) for row in rows) if i is not None}
         # Locked first, in id order (PostgreSQL FOR UPDATE): concurrent batches on one offering
         # run one after the other, so seats are never oversold and a retried batch still in
@@ -136,9 +147,8 @@ class _Batch:
         if foreign:
             raise Forbidden(f"institution {institution} may only post to its own offerings")
         # Only rows that pass the reference checks are looked up: the others are rejected one
-        # by one below, and a NUL in a WHERE would fail the whole batch on PostgreSQL.
-        rows = [row for row in rows if _references_pass(row)]
-        refs = {row.external_ref for row in rows}
+        # by one, and a NUL in a WHERE would fail the whole batch on PostgreSQL.
+        refs = {row.external_ref for row in passing}
         known: dict[str, Enrolment | NewEnrolment] = {
             e.external_ref: e
             for e in await rows_where_in(
@@ -149,7 +159,7 @@ class _Batch:
                 Enrolment.institution_id == institution,
             )
         }
-        employees = {row.employee_ref for row in rows}
+        employees = {row.employee_ref for row in passing}
         active = await rows_where_in(
             session,
             Enrolment,
@@ -169,13 +179,18 @@ class _Batch:
 
 
 def _register_row(
-    uow: UnitOfWork, batch: _Batch, principal: Principal, row: EnrolmentRow
+    uow: UnitOfWork,
+    batch: _Batch,
+    principal: Principal,
+    row: EnrolmentRow,
+    reference_problem: RowRejected | None,
 ) -> RowResult:
     known = batch.known.get(row.external_ref)
     if known is not None:
         return RowResult(row.external_ref, RowOutcome.REPLAYED, known)
     try:
-        check_references(row)
+        if reference_problem is not None:
+            raise reference_problem
         offering = batch.offering(row.offering_id)
         municipality = current_municipality(row.municipality)
         provenance = _row_provenance(row)
