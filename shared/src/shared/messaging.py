@@ -51,7 +51,7 @@ RETRY_MAX_SECONDS = 30.0
 MAX_POLL_INTERVAL_MS = 24 * 3600 * 1000
 # A service's subscribers share its consumer group and join it one after another at start; each
 # join is a rebalance that the members already in learn of at their next heartbeat. At aiokafka's
-# 3 s, a service with three subscribers took 9 s to start (and a replica as long to take over).
+# 3 s, a service with three subscribers took 9 s to start (and a new replica as long to join).
 HEARTBEAT_INTERVAL_MS = 500
 
 DEAD_LETTERS = Counter(
