@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -38,6 +35,7 @@ from shared.messaging import create_broker, dead_letter_topic, ensure_topics
 from shared.settings import ServiceSettings
 from shared.testing import enrolment_registered, event_bytes, sqlite_url
 from shared.topology import SERVICE_NAMES
+from tests.test_kl_ops import kl_ops
 
 pytestmark = pytest.mark.integration
 ARRIVAL = 60  # seconds: only a bound on waiting for what must arrive
@@ -229,24 +227,15 @@ async def test_kl_ops_moves_dead_letters_back_as_the_operator_and_not_as_a_servi
 async def _kl_ops(broker: LocalKafka, user: str, cwd: Path, *args: str) -> tuple[int, str]:
     """The console script with a user's Kafka settings, as an operator would run it."""
     security = broker.security(user)
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-        "KAFKA_SECURITY_PROTOCOL": security.protocol,
-        "KAFKA_SASL_USERNAME": user,
-        "KAFKA_SASL_PASSWORD": security.password or "",
-        "KAFKA_SSL_CAFILE": str(broker.ca_path),
-    }
-    process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).with_name("kl-ops")),
+    return await kl_ops(
+        cwd,
         *args,
-        cwd=cwd,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        KAFKA_BOOTSTRAP_SERVERS=broker.bootstrap_servers,
+        KAFKA_SECURITY_PROTOCOL=security.protocol,
+        KAFKA_SASL_USERNAME=user,
+        KAFKA_SASL_PASSWORD=security.password or "",
+        KAFKA_SSL_CAFILE=str(broker.ca_path),
     )
-    output, _ = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, output.decode()
 
 
 async def _produce(broker: LocalKafka, security: KafkaSecurity, topic: str, value: bytes) -> str:

@@ -35,15 +35,13 @@ from shared.db import create_engine
 from shared.messaging import ensure_topics
 from shared.settings import AuthSettings
 from shared.testing import enrolment_registered
-from tests.bench.bench_enrolment_ingestion import machine
+from tests.bench.bench_enrolment_ingestion import CREATE_OFFERING, LAW, machine
 
-LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
 BULK_TOTAL, BULK_BATCH, BULK_CLIENTS = 20_000, 1_000, 4
 SINGLE_RATES, SINGLE_SECONDS = (25, 200), 10  # single-row posts per second, for how long
 SINGLE_GRACE = 20  # seconds the last posts may take; later ones count as unanswered
 BACKLOG = 100_000
 SEATS_PER_OFFERING = 10_000  # the most an offering may have
-CREATE_OFFERING = "mutation($i: OfferingInput!) { createOffering(input: $i) { id } }"
 REGISTER = """mutation($i: [EnrolmentInput!]!) { registerEnrolments(input: $i) {
   accepted waitlisted rejected } }"""
 

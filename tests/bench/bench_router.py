@@ -37,6 +37,7 @@ from localinfra.platform import Platform, Process
 from localinfra.ports import free_port
 from shared.auth import issue_token
 from shared.settings import AuthSettings
+from tests.bench.bench_enrolment_ingestion import CREATE_OFFERING, LAW
 from tests.bench.bench_event_pipeline import cpu_seconds
 
 pytestmark = pytest.mark.integration
@@ -268,8 +269,6 @@ def machine() -> str:
 
 
 REGISTER_ONE = """mutation($i: [EnrolmentInput!]!) { registerEnrolments(input: $i) { accepted } }"""
-CREATE_OFFERING = "mutation($i: OfferingInput!) { createOffering(input: $i) { id } }"
-LAW = "6f0b1c2e-2018-4a01-8000-000000000003"
 MUTATIONS = int(os.environ.get("BENCH_MUTATIONS", "600"))
 
 
