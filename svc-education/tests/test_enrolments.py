@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from shared.runtime import ServiceRuntime
 from shared.testing import execute
@@ -86,6 +87,34 @@ async def test_batch_stores_exactly_the_good_rows_in_input_order(runtime: Servic
     assert (result["accepted"], result["rejected"]) == (2, 2)
     assert await stored(runtime) == 2
     assert await pending_events(runtime) == 2
+
+
+async def test_a_registration_looks_up_by_index_not_through_all_the_institutions_enrolments(
+    runtime: ServiceRuntime,
+) -> None:
+    """A registration's cost must not grow with the enrolments the institution already has:
+    each row it reads is found through an index on what the lookup names (SQLite's plan)."""
+    offering_id = await offering(runtime, seats=10)
+    reads: list[tuple[str, object]] = []
+
+    def record(*args: Any) -> None:  # before_cursor_execute(conn, cursor, statement, params, ...)
+        statement, parameters = args[2], args[3]
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append((statement, parameters))
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await execute(schema, runtime, REGISTER, {"input": [enrolment(offering_id, "a")]}, UIS)
+    finally:
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", record)
+    assert reads
+    async with runtime.engine.connect() as connection:
+        for statement, parameters in reads:
+            plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            steps = [row.detail for row in plan]
+            assert not [s for s in steps if s.startswith("SCAN")], (statement, steps)
+            # The institution alone narrows nothing: all its enrolments would be read.
+            assert not [s for s in steps if s.endswith("(institution_id=?)")], (statement, steps)
 
 
 async def test_replay_answers_replayed_and_changes_nothing(runtime: ServiceRuntime) -> None:

@@ -32,6 +32,7 @@ from shared.auth import Principal
 from shared.errors import BadUserInput, DomainError, Forbidden, Unavailable
 from shared.events import InvalidEvent, ReceivedEvent, parse_event
 from shared.kafka_security import PLAINTEXT, KafkaSecurity
+from shared.messaging import FETCH_MAX_WAIT_MS
 from shared.observability import get_logger
 
 if TYPE_CHECKING:
@@ -210,6 +211,7 @@ class _EventTopicReader:
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="latest",
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # most partitions are idle: see its comment
             **options,
         )
         self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **options)

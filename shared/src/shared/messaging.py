@@ -53,6 +53,12 @@ MAX_POLL_INTERVAL_MS = 24 * 3600 * 1000
 # join is a rebalance that the members already in learn of at their next heartbeat. At aiokafka's
 # 3 s, a service with three subscribers took 9 s to start (and a new replica as long to join).
 HEARTBEAT_INTERVAL_MS = 500
+# A consumer has one fetch request in flight per broker, and a partition with records still
+# buffered is left out of it. So after a busy partition's fetch, the next request holds only the
+# idle partitions and the broker keeps it open for up to this long: the busy partition's next
+# records wait that long. At aiokafka's 500 ms a fresh grants replayed a backlog at under half
+# the rate its CPU allowed (BENCHMARKS.md); an idle consumer now asks ten times a second.
+FETCH_MAX_WAIT_MS = 100
 
 DEAD_LETTERS = Counter(
     "dead_letters_published",
@@ -92,6 +98,7 @@ def subscribe(
         auto_offset_reset="earliest",
         max_poll_interval_ms=MAX_POLL_INTERVAL_MS,
         heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS,
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         decoder=_not_decoded,
         title=f"{group_id}:{topic}",
     )

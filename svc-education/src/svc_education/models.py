@@ -71,6 +71,8 @@ class Enrolment(ProvenanceColumns, Base):
         UniqueConstraint("institution_id", "external_ref", name="uq_enrolment_external_ref"),
         Index("ix_enrolments_municipality", "municipality"),
         Index("ix_enrolments_offering_status", "offering_id", "status"),
+        # An employee's active enrolments, looked up at every registration.
+        Index("ix_enrolments_institution_employee", "institution_id", "employee_ref"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
