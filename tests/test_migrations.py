@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.testing import execute, migrated_runtime, sqlite_url
+from shared.testing import execute, migrated_runtime, sqlite_read_plans, sqlite_url
 
 QUERIES = {
     "education": ("{ programmes { name credits } }", lambda d: len(d["programmes"]) == 6),
@@ -40,3 +40,18 @@ async def test_migrates_on_postgresql_and_answers(
     service: str, new_database: Callable[[str], str]
 ) -> None:
     await migrate_and_ask(service, new_database(service))
+
+
+@pytest.mark.parametrize("service", QUERIES)
+async def test_the_relay_reads_only_the_pending_outbox_rows_on_sqlite(
+    service: str, tmp_path: Path
+) -> None:
+    """Sent rows stay in the outbox: the relay's read must not go through them every round."""
+    definition = importlib.import_module(f"svc_{service}.app").SERVICE
+    runtime = await migrated_runtime(definition, sqlite_url(tmp_path, service))
+    try:
+        plans = await sqlite_read_plans(runtime.engine, runtime.relay.publish_pending)
+    finally:
+        await runtime.engine.dispose()
+    [(statement, steps)] = plans
+    assert steps == ["SCAN outbox USING INDEX ix_outbox_pending"], statement

@@ -535,3 +535,48 @@ async def test_the_relay_sends_each_envelope_as_written_with_its_type_and_correl
         "event_type": b"EnrolmentRegistered",
         CORRELATION_HEADER: f"corr-{topic_events}".encode(),
     }
+
+
+async def test_a_round_larger_than_a_record_batch_arrives_whole_in_order_on_each_keys_partition(
+    kafka_bootstrap: str, database: str
+) -> None:
+    """The relay builds record batches itself: each row must land where a plain send() of its
+    key would put it, in row order, even when a partition's rows fill several batches."""
+    topic = f"test.batches.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], partitions=3)
+    runtime = await make_runtime(database, kafka_bootstrap, f"batches-{uuid.uuid4().hex[:6]}")
+    municipalities = ("0301", "4601", "5601", "1103")
+    events = [
+        new_event(enrolment_registered(m), municipality=m, producer="education")
+        for _ in range(60)
+        for m in municipalities
+    ]
+    padding = "x" * 20_000  # 240 rows of ~20 KB: several 512 KiB batches per partition
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            runtime.outbox.insert(),
+            [
+                _row(e) | {"topic": topic, "envelope": e.model_dump(mode="json") | {"pad": padding}}
+                for e in events
+            ],
+        )
+    try:
+        assert await runtime.relay.publish_pending() == len(events)
+    finally:
+        await runtime.relay.close()
+        await runtime.engine.dispose()
+    records = await consume(kafka_bootstrap, topic, len(events))
+    plain = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await plain.start()
+    try:
+        expected_partition = {
+            m: (await (await plain.send(topic, b"probe", key=m.encode()))).partition
+            for m in municipalities
+        }
+    finally:
+        await plain.stop()
+    for m in municipalities:
+        on_partition = [r for r in records if r.partition == expected_partition[m]]
+        sent_ids = [json.loads(r.value)["event_id"] for r in on_partition if r.key == m.encode()]
+        assert sent_ids == [str(e.event_id) for e in events if e.municipality == m]
+    assert len(records) == len(events)

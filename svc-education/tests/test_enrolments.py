@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from shared.runtime import ServiceRuntime
-from shared.testing import execute
+from shared.testing import execute, sqlite_read_plans
 from svc_education.models import Enrolment, Institution, Offering, Programme
 from svc_education.schema import schema
 
@@ -95,26 +94,15 @@ async def test_a_registration_looks_up_by_index_not_through_all_the_institutions
     """A registration's cost must not grow with the enrolments the institution already has:
     each row it reads is found through an index on what the lookup names (SQLite's plan)."""
     offering_id = await offering(runtime, seats=10)
-    reads: list[tuple[str, object]] = []
-
-    def record(*args: Any) -> None:  # before_cursor_execute(conn, cursor, statement, params, ...)
-        statement, parameters = args[2], args[3]
-        if statement.lstrip().upper().startswith("SELECT"):
-            reads.append((statement, parameters))
-
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        await execute(schema, runtime, REGISTER, {"input": [enrolment(offering_id, "a")]}, UIS)
-    finally:
-        event.remove(runtime.engine.sync_engine, "before_cursor_execute", record)
-    assert reads
-    async with runtime.engine.connect() as connection:
-        for statement, parameters in reads:
-            plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            steps = [row.detail for row in plan]
-            assert not [s for s in steps if s.startswith("SCAN")], (statement, steps)
-            # The institution alone narrows nothing: all its enrolments would be read.
-            assert not [s for s in steps if s.endswith("(institution_id=?)")], (statement, steps)
+    rows = {"input": [enrolment(offering_id, "a")]}
+    plans = await sqlite_read_plans(
+        runtime.engine, lambda: execute(schema, runtime, REGISTER, rows, UIS)
+    )
+    assert plans
+    for statement, steps in plans:
+        assert not [s for s in steps if s.startswith("SCAN")], (statement, steps)
+        # The institution alone narrows nothing: all its enrolments would be read.
+        assert not [s for s in steps if s.endswith("(institution_id=?)")], (statement, steps)
 
 
 async def test_replay_answers_replayed_and_changes_nothing(runtime: ServiceRuntime) -> None:

@@ -23,6 +23,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 from prometheus_client import Counter
 from sqlalchemy import (
     JSON,
@@ -70,8 +72,17 @@ ROWS_SET_ASIDE = Counter(
 # A pending row as the relay reads it: id, topic, key, type, correlation id, envelope text.
 _Pending = Row[tuple[int, str, str, str, str | None, str]]
 
+_PARTITIONER = DefaultPartitioner()
+
 # SQLite has no BIGSERIAL: an INTEGER PRIMARY KEY there is the rowid, which autoincrements.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+# The relay reads pending rows in id order; sent rows stay in the table. An index of only the
+# pending rows keeps that read as cheap with a million sent rows as with none (on SQLite the
+# index covered every row, so each relay round scanned all sent rows before the pending ones).
+PENDING_INDEX = "ix_outbox_pending"
+PENDING = text("sent_at IS NULL")
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -88,8 +99,27 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("sent_at", DateTime(timezone=True), nullable=True),
         Column("set_aside_at", DateTime(timezone=True), nullable=True),
         Column("set_aside_reason", String(500), nullable=True),
-        Index("ix_outbox_pending", "id", postgresql_where=text("sent_at IS NULL")),
+        Index(PENDING_INDEX, "id", postgresql_where=PENDING, sqlite_where=PENDING),
     )
+
+
+def index_only_pending_rows() -> None:
+    """A migration step for every service: SQLite's pending index made partial, as
+    PostgreSQL's always was."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "sqlite":
+        op.drop_index(PENDING_INDEX, table_name="outbox")
+        op.create_index(PENDING_INDEX, "outbox", ["id"], sqlite_where=PENDING)
+
+
+def index_every_row() -> None:
+    """`index_only_pending_rows` undone."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "sqlite":
+        op.drop_index(PENDING_INDEX, table_name="outbox")
+        op.create_index(PENDING_INDEX, "outbox", ["id"])
 
 
 class _JSONText(TypeDecorator[str]):
@@ -258,10 +288,13 @@ class OutboxRelay:
         """Rows of (id, topic, key, envelope) with their serialized envelope, sent in order."""
         producer = await self._ready_producer()
         try:
-            # send() queues in order; an idempotent producer keeps that order per partition.
+            # Whole record batches rather than a send() per row: aiokafka's send() costs a
+            # future and a lookup per message, a tenth of education's CPU under bulk load.
+            # Batches of one partition are queued in row order; the idempotent producer
+            # keeps that order.
             futures = [
-                await producer.send(row.topic, value, key=row.key.encode(), headers=_headers(row))
-                for row, value in rows
+                await producer.send_batch(batch, topic, partition=partition)
+                for topic, partition, batch in await _record_batches(producer, rows)
             ]
             await asyncio.gather(*futures)
         except KafkaError:
@@ -330,6 +363,30 @@ class OutboxRelay:
             await connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key})
         ).scalar():
             await asyncio.sleep(self._poll * 4)
+
+
+async def _record_batches(
+    producer: AIOKafkaProducer, rows: Sequence[tuple[_Pending, bytes]]
+) -> list[tuple[str, int, BatchBuilder]]:
+    """The rows as record batches of (topic, partition), each partition's in row order. A row
+    goes to the partition Kafka's default partitioner gives its key, as send() would."""
+    partitions = {
+        topic: sorted(await producer.partitions_for(topic)) for topic in {r.topic for r, _ in rows}
+    }
+    open_batches: dict[tuple[str, int], BatchBuilder] = {}
+    full: list[tuple[str, int, BatchBuilder]] = []
+    for row, value in rows:
+        key = row.key.encode()
+        record = {"timestamp": None, "key": key, "value": value, "headers": _headers(row)}
+        target = (row.topic, _PARTITIONER(key, partitions[row.topic], partitions[row.topic]))
+        batch = open_batches.get(target)
+        if batch is None or batch.append(**record) is None:
+            if batch is not None:
+                full.append((*target, batch))
+            # An empty batch takes any record (larger ones were set aside before).
+            batch = open_batches[target] = producer.create_batch()
+            batch.append(**record)
+    return full + [(*target, batch) for target, batch in open_batches.items()]
 
 
 def _headers(row: _Pending) -> list[tuple[str, bytes]]:

@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import pytest
 import strawberry
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import issue_token
 from shared.contracts.education import EnrolmentRegistered
@@ -193,3 +195,27 @@ class SubgraphDriver:
     ) -> dict[str, Any]:
         """The extensions of the one error of a call that must fail."""
         return dict((await self.failure(query, variables, roles))["extensions"])
+
+
+async def sqlite_read_plans(
+    engine: AsyncEngine, action: Callable[[], Awaitable[object]]
+) -> list[tuple[str, list[str]]]:
+    """SQLite's plan of each SELECT that `action` runs on `engine`: (statement, its steps)."""
+    reads: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:  # before_cursor_execute(conn, cursor, statement, params, ...)
+        statement, parameters = args[2], args[3]
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await action()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    plans = []
+    async with engine.connect() as connection:
+        for statement, parameters in reads:
+            plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plans.append((statement, [row.detail for row in plan]))
+    return plans
