@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import tempfile
@@ -580,3 +581,54 @@ async def test_a_round_larger_than_a_record_batch_arrives_whole_in_order_on_each
         sent_ids = [json.loads(r.value)["event_id"] for r in on_partition if r.key == m.encode()]
         assert sent_ids == [str(e.event_id) for e in events if e.municipality == m]
     assert len(records) == len(events)
+
+
+async def test_the_relay_keeps_publishing_while_its_marks_wait_for_the_writers_turn(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """On SQLite a mark-sent waits its turn behind every registration queued; sending must not
+    wait with it, or events pile up in the outbox for as long as the service is busy. A row
+    committed late with a lower id meanwhile is published once the marks are written."""
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'marks.db'}"
+    runtime = await make_runtime(url, kafka_bootstrap, f"marks-{uuid.uuid4().hex[:6]}")
+    relay = asyncio.create_task(runtime.relay.run())
+
+    async def commit(event: Envelope, outbox_id: int) -> None:  # beside the writer's turns
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(runtime.outbox.insert().values(id=outbox_id, **_row(event)))
+        runtime.relay.wake()
+
+    async def published(event: Envelope) -> bool:
+        return bool(await consume_event(kafka_bootstrap, ENROLMENTS_TOPIC, str(event.event_id)))
+
+    async def unmarked() -> int:
+        async with runtime.sessions() as session:
+            query = select(func.count()).where(runtime.outbox.c.sent_at.is_(None))
+            return int(await session.scalar(query.select_from(runtime.outbox)) or 0)
+
+    first, second, late = (
+        new_event(enrolment_registered("0301"), municipality="0301", producer="education")
+        for _ in range(3)
+    )
+    try:
+        await runtime.writer_turns.take()  # a long registration holds the turn
+        try:
+            await commit(first, outbox_id=10)
+            assert await published(first)
+            await commit(second, outbox_id=20)  # the first one's mark is still waiting
+            assert await published(second)
+            await commit(late, outbox_id=5)
+            assert await unmarked() == 3
+        finally:
+            runtime.writer_turns.give_back()
+        assert await published(late)
+        async with asyncio.timeout(30):
+            while await unmarked():
+                await asyncio.sleep(0.05)
+    finally:
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay
+        await runtime.relay.close()
+        await runtime.engine.dispose()
