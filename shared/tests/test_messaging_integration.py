@@ -16,6 +16,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from prometheus_client import REGISTRY
 from sqlalchemy import Column, MetaData, String, Table, func, select
+from sqlalchemy.exc import OperationalError
 
 from shared.contracts.education import ENROLMENTS_TOPIC
 from shared.events import Envelope, ReceivedEvent, new_event
@@ -632,3 +633,79 @@ async def test_the_relay_keeps_publishing_while_its_marks_wait_for_the_writers_t
             await relay
         await runtime.relay.close()
         await runtime.engine.dispose()
+
+
+async def test_a_failed_mark_is_written_later_and_its_rows_are_not_sent_again(
+    kafka_bootstrap: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mark-sent that fails (the database gone for a moment) stops the relay's round; the
+    rows it was marking were acknowledged, so they are marked on the relay's next run rather
+    than published a second time."""
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'failed-mark.db'}"
+    runtime = await make_runtime(url, kafka_bootstrap, f"failed-mark-{uuid.uuid4().hex[:6]}")
+    relay = runtime.relay
+    mark = relay._mark
+    failures = [OperationalError("UPDATE outbox", {}, Exception("disk I/O error"))]
+
+    async def failing_once(**values: Any) -> None:
+        if failures and "sent_at" in values:
+            raise failures.pop()
+        await mark(**values)
+
+    monkeypatch.setattr(relay, "_mark", failing_once)
+    event = new_event(enrolment_registered("0301"), municipality="0301", producer="education")
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(runtime.outbox.insert(), [_row(event)])
+    running = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(30):
+            while True:
+                async with runtime.sessions() as session:
+                    sent_at = await session.scalar(select(runtime.outbox.c.sent_at))
+                if sent_at is not None:
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await relay.close()
+        await runtime.engine.dispose()
+    assert failures == []  # the mark did fail once
+    assert relay.published == 1
+    copies = await consume(
+        kafka_bootstrap,
+        ENROLMENTS_TOPIC,
+        1,
+        keep=lambda r: json.loads(r.value)["event_id"] == str(event.event_id),
+    )
+    assert len(copies) == 1
+
+
+async def test_rows_sent_before_a_shutdown_are_marked_at_close(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """A service stopping while a mark waits for its turn writes the mark at close, so the
+    next start does not publish those rows again."""
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'close.db'}"
+    runtime = await make_runtime(url, kafka_bootstrap, f"close-{uuid.uuid4().hex[:6]}")
+    event = new_event(enrolment_registered("0301"), municipality="0301", producer="education")
+    running = asyncio.create_task(runtime.relay.run())
+    await runtime.writer_turns.take()
+    try:
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(runtime.outbox.insert(), [_row(event)])
+        runtime.relay.wake()
+        assert await consume_event(kafka_bootstrap, ENROLMENTS_TOPIC, str(event.event_id))
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    finally:
+        runtime.writer_turns.give_back()
+    await runtime.relay.close()
+    async with runtime.sessions() as session:
+        sent_at = await session.scalar(select(runtime.outbox.c.sent_at))
+    await runtime.engine.dispose()
+    assert sent_at is not None
