@@ -362,8 +362,8 @@ class OutboxRelay:
         producer = await self._ready_producer()
         try:
             # Whole record batches rather than a send() per row: aiokafka's send() costs a
-            # future and a lookup per message, a tenth of education's CPU under bulk load.
-            # Batches of one partition are queued in row order; the idempotent producer
+            # future and a partition lookup per message (8 % of education's samples under bulk
+            # load). Batches of one partition are queued in row order; the idempotent producer
             # keeps that order.
             futures = [
                 await producer.send_batch(batch, topic, partition=partition)
