@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import ScalarResult, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
@@ -23,7 +23,7 @@ from shared.errors import BadUserInput, Forbidden, NotFound
 from shared.inputs import maybe_uuid, parse_uuid
 from shared.loaders import Loaders
 from shared.provenance import Provenance, parse_provenance
-from shared.queries import many_by, rows_where_in
+from shared.queries import CHUNK, many_by, rows_where_in
 from shared.runtime import ServiceRuntime, UnitOfWork
 from svc_education.domain.checks import RowRejected, term_filter
 from svc_education.domain.enrolments import (
@@ -132,43 +132,25 @@ class _Batch:
         # Locked first, in id order (PostgreSQL FOR UPDATE): concurrent batches on one offering
         # run one after the other, so seats are never oversold and a retried batch still in
         # flight finds the first one's rows: a replay, not a rejection or a constraint failure.
-        offerings = {
-            o.id: o
-            for o in (
-                await session.scalars(
-                    select(Offering)
-                    .where(Offering.id.in_(ids))
-                    .order_by(Offering.id)
-                    .with_for_update()
-                )
-            )
-        }
+        locked = await session.scalars(_OFFERINGS_LOCKED, {"ids": sorted(ids)})
+        offerings = {o.id: o for o in locked}
         foreign = sorted({o.institution_id for o in offerings.values()} - {institution})
         if foreign:
             raise Forbidden(f"institution {institution} may only post to its own offerings")
         # Only rows that pass the reference checks are looked up: the others are rejected one
         # by one, and a NUL in a WHERE would fail the whole batch on PostgreSQL.
-        refs = {row.external_ref for row in passing}
-        known: dict[str, Enrolment | NewEnrolment] = {
-            e.external_ref: e
-            for e in await rows_where_in(
-                session,
-                Enrolment,
-                Enrolment.external_ref,
-                refs,
-                Enrolment.institution_id == institution,
-            )
-        }
-        employees = {row.employee_ref for row in passing}
-        active = await rows_where_in(
-            session,
-            Enrolment,
-            Enrolment.employee_ref,
-            employees,
-            Enrolment.institution_id == institution,
-            Enrolment.status == EnrolmentStatus.ACTIVE,
-        )
-        return cls(institution, known, offerings, {(e.employee_ref, e.term) for e in active})
+        known: dict[str, Enrolment | NewEnrolment] = {}
+        active: set[tuple[str, str]] = set()
+        for start in range(0, len(passing), CHUNK):
+            chunk = passing[start : start + CHUNK]
+            refs = {row.external_ref for row in chunk}
+            employees = {row.employee_ref for row in chunk}
+            for found in await _known_or_active(session, institution, refs, employees):
+                if found.external_ref in refs:
+                    known[found.external_ref] = found
+                if found.status is EnrolmentStatus.ACTIVE and found.employee_ref in employees:
+                    active.add((found.employee_ref, found.term))
+        return cls(institution, known, offerings, active)
 
     def offering(self, offering_id: str) -> Offering:
         key = maybe_uuid(offering_id)
@@ -176,6 +158,38 @@ class _Batch:
         if found is None:
             raise RowRejected("offeringId", "no offering has this id")
         return found
+
+
+_OFFERINGS_LOCKED = (
+    select(Offering)
+    .where(Offering.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Offering.id)
+    .with_for_update()
+)
+
+# The institution's enrolments posted under `refs` (a replay) or active for `employees` (one
+# active enrolment per employee and term), in one query built once. Each side is spelled with
+# the institution so that both are index look-ups, whatever the institution holds already.
+_KNOWN_OR_ACTIVE = select(Enrolment).where(
+    or_(
+        and_(
+            Enrolment.institution_id == bindparam("institution"),
+            Enrolment.external_ref.in_(bindparam("refs", expanding=True)),
+        ),
+        and_(
+            Enrolment.institution_id == bindparam("institution"),
+            Enrolment.employee_ref.in_(bindparam("employees", expanding=True)),
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+        ),
+    )
+)
+
+
+async def _known_or_active(
+    session: AsyncSession, institution: str, refs: set[str], employees: set[str]
+) -> ScalarResult[Enrolment]:
+    keys = {"institution": institution, "refs": sorted(refs), "employees": sorted(employees)}
+    return await session.scalars(_KNOWN_OR_ACTIVE, keys)
 
 
 def _register_row(
