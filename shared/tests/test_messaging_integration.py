@@ -175,7 +175,14 @@ async def test_topics_are_created_with_partitions_and_a_dead_letter_topic(
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()
     try:
-        described = await admin.describe_topics([topic, dead_letter_topic(topic)])
+        # Just created, a topic may be described without partitions until its leaders are
+        # elected: asked again until they are there.
+        async with asyncio.timeout(15):
+            while True:
+                described = await admin.describe_topics([topic, dead_letter_topic(topic)])
+                if all(t["error_code"] == 0 and t["partitions"] for t in described):
+                    break
+                await asyncio.sleep(0.1)
     finally:
         await admin.close()
     # Auto-creation would have made one partition, serialising every municipality.
