@@ -26,7 +26,7 @@ from shared.observability import CORRELATION_HEADER, correlation_id
 from shared.outbox import outbox_table
 from shared.runtime import ServiceRuntime, UnitOfWork, each
 from shared.settings import ServiceSettings
-from shared.testing import enrolment_registered
+from shared.testing import enrolment_registered, relay_running
 
 pytestmark = pytest.mark.integration
 
@@ -356,24 +356,22 @@ async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
         await make_runtime(database, kafka_bootstrap, service, poll_seconds=3600) for _ in "ab"
     ]
     writer = relaying if committer == "the same process" else other
-    relay = asyncio.create_task(relaying.relay.run())
     try:
-        first, second = (enrolment_registered("0301") for _ in range(2))
-        async with writer.unit_of_work() as uow:
-            uow.emit(first, municipality="0301")
-        async with asyncio.timeout(30):  # the relay's first round finds this one by reading
-            while relaying.relay.published < 1:
-                await asyncio.sleep(0.05)
-        async with writer.unit_of_work() as uow:
-            event = uow.emit(second, municipality="0301")
-        async with asyncio.timeout(30):
-            while relaying.relay.published < 2:
-                await asyncio.sleep(0.05)
-        records = await consume(kafka_bootstrap, ENROLMENTS_TOPIC, 1)
+        async with relay_running(relaying):
+            first, second = (enrolment_registered("0301") for _ in range(2))
+            async with writer.unit_of_work() as uow:
+                uow.emit(first, municipality="0301")
+            async with asyncio.timeout(30):  # the relay's first round finds this one by reading
+                while relaying.relay.published < 1:
+                    await asyncio.sleep(0.05)
+            async with writer.unit_of_work() as uow:
+                event = uow.emit(second, municipality="0301")
+            async with asyncio.timeout(30):
+                while relaying.relay.published < 2:
+                    await asyncio.sleep(0.05)
+            records = await consume(kafka_bootstrap, ENROLMENTS_TOPIC, 1)
     finally:
-        relay.cancel()
         for runtime in (relaying, other):
-            await runtime.relay.close()
             await runtime.engine.dispose()
     assert str(event.event_id) in {json.loads(r.value)["event_id"] for r in records}
 
@@ -600,7 +598,6 @@ async def test_the_relay_keeps_publishing_while_its_marks_wait_for_the_writers_t
     await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
     url = f"sqlite+aiosqlite:///{tmp_path / 'marks.db'}"
     runtime = await make_runtime(url, kafka_bootstrap, f"marks-{uuid.uuid4().hex[:6]}")
-    relay = asyncio.create_task(runtime.relay.run())
 
     async def commit(event: Envelope, outbox_id: int) -> None:  # beside the writer's turns
         async with runtime.sessions() as session, session.begin():
@@ -620,25 +617,22 @@ async def test_the_relay_keeps_publishing_while_its_marks_wait_for_the_writers_t
         for _ in range(3)
     )
     try:
-        await runtime.writer_turns.take()  # a long registration holds the turn
-        try:
-            await commit(first, outbox_id=10)
-            assert await published(first)
-            await commit(second, outbox_id=20)  # the first one's mark is still waiting
-            assert await published(second)
-            await commit(late, outbox_id=5)
-            assert await unmarked() == 3
-        finally:
-            runtime.writer_turns.give_back()
-        assert await published(late)
-        async with asyncio.timeout(30):
-            while await unmarked():
-                await asyncio.sleep(0.05)
+        async with relay_running(runtime):
+            await runtime.writer_turns.take()  # a long registration holds the turn
+            try:
+                await commit(first, outbox_id=10)
+                assert await published(first)
+                await commit(second, outbox_id=20)  # the first one's mark is still waiting
+                assert await published(second)
+                await commit(late, outbox_id=5)
+                assert await unmarked() == 3
+            finally:
+                runtime.writer_turns.give_back()
+            assert await published(late)
+            async with asyncio.timeout(30):
+                while await unmarked():
+                    await asyncio.sleep(0.05)
     finally:
-        relay.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay
-        await runtime.relay.close()
         await runtime.engine.dispose()
 
 
@@ -664,9 +658,8 @@ async def test_a_failed_mark_is_written_later_and_its_rows_are_not_sent_again(
     event = new_event(enrolment_registered("0301"), municipality="0301", producer="education")
     async with runtime.sessions() as session, session.begin():
         await session.execute(runtime.outbox.insert(), [_row(event)])
-    running = asyncio.create_task(relay.run())
     try:
-        async with asyncio.timeout(30):
+        async with relay_running(runtime), asyncio.timeout(30):
             while True:
                 async with runtime.sessions() as session:
                     sent_at = await session.scalar(select(runtime.outbox.c.sent_at))
@@ -674,10 +667,6 @@ async def test_a_failed_mark_is_written_later_and_its_rows_are_not_sent_again(
                     break
                 await asyncio.sleep(0.05)
     finally:
-        running.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running
-        await relay.close()
         await runtime.engine.dispose()
     assert failures == []  # the mark did fail once
     assert relay.published == 1

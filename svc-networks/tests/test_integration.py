@@ -4,7 +4,6 @@ concurrent writers meet real row locks and unique indexes."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +19,7 @@ from shared.events import Contract, new_event
 from shared.messaging import ensure_topics
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
+from shared.testing import relay_running
 from svc_networks.app import SERVICE
 
 pytestmark = pytest.mark.integration
@@ -44,14 +44,10 @@ async def networks_on_kafka(
     runtime: ServiceRuntime = SERVICE.runtime(settings)
     await ensure_topics(kafka_bootstrap, [APPLICATIONS_TOPIC, PROJECTS_TOPIC], partitions=3)
     await runtime.broker.start()
-    relay = asyncio.create_task(runtime.relay.run())
     try:
-        yield networks_driver(runtime)
+        async with relay_running(runtime):
+            yield networks_driver(runtime)
     finally:
-        relay.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay
-        await runtime.relay.close()
         await runtime.broker.stop()
         await runtime.engine.dispose()
 

@@ -24,7 +24,7 @@ from shared.db import migrate
 from shared.messaging import ensure_topics
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
-from shared.testing import execute
+from shared.testing import execute, relay_running
 from svc_education.app import SERVICE
 from svc_education.schema import schema
 
@@ -52,12 +52,8 @@ async def education(
     runtime = SERVICE.runtime(settings)
     await migrate(runtime.migrations_dir, url)
     await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], settings.kafka_partitions)
-    relay = asyncio.create_task(runtime.relay.run())
-    yield runtime
-    relay.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await relay
-    await runtime.relay.close()
+    async with relay_running(runtime):
+        yield runtime
     await runtime.engine.dispose()
 
 

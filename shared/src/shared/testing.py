@@ -8,6 +8,8 @@ and `gql` runs a query on its subgraph as a token with given roles.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -219,3 +221,17 @@ async def sqlite_read_plans(
             plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             plans.append((statement, [row.detail for row in plan]))
     return plans
+
+
+@contextlib.asynccontextmanager
+async def relay_running(runtime: ServiceRuntime) -> AsyncIterator[None]:
+    """The runtime's outbox relay publishing in this event loop; stopped on leaving, its pending
+    marks written."""
+    relay = asyncio.create_task(runtime.relay.run())
+    try:
+        yield
+    finally:
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay
+        await runtime.relay.close()
