@@ -705,3 +705,47 @@ async def test_rows_sent_before_a_shutdown_are_marked_at_close(
         sent_at = await session.scalar(select(runtime.outbox.c.sent_at))
     await runtime.engine.dispose()
     assert sent_at is not None
+
+
+async def test_a_row_committed_late_with_a_lower_id_is_published_while_the_relay_runs(
+    kafka_bootstrap: str, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL allocates ids before commit. While sent rows await their mark the relay reads
+    after the last one sent; a row committed late with a lower id must still go out, once the
+    marks are written, and not wait for ever."""
+    await ensure_topics(kafka_bootstrap, [ENROLMENTS_TOPIC], partitions=3)
+    runtime = await make_runtime(database, kafka_bootstrap, f"late-run-{uuid.uuid4().hex[:6]}")
+    relay = runtime.relay
+    marks_may_land = asyncio.Event()
+    mark = relay._mark
+
+    async def held(**values: Any) -> None:  # a mark slowed down, as by a busy database
+        await marks_may_land.wait()
+        await mark(**values)
+
+    monkeypatch.setattr(relay, "_mark", held)
+    early, late = (
+        new_event(enrolment_registered("0301"), municipality="0301", producer="education")
+        for _ in range(2)
+    )
+
+    async def commit(event: Envelope, outbox_id: int) -> None:
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(runtime.outbox.insert().values(id=outbox_id, **_row(event)))
+        relay.wake()
+
+    async def published(event: Envelope) -> bool:
+        return bool(await consume_event(kafka_bootstrap, ENROLMENTS_TOPIC, str(event.event_id)))
+
+    try:
+        async with relay_running(runtime):
+            await commit(early, outbox_id=1010)
+            assert await published(early)
+            await commit(late, outbox_id=1005)
+            await asyncio.sleep(0.5)  # rounds come and go; the mark of 1010 has not landed
+            assert relay.published == 1
+            marks_may_land.set()
+            assert await published(late)
+    finally:
+        await runtime.engine.dispose()
+    assert relay.published == 2
